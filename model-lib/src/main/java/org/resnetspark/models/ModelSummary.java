@@ -1,0 +1,60 @@
+package org.resnetspark.models;
+
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+
+/**
+ * Size and cost of a network, read from its configuration (no parameters are allocated).
+ *
+ * @param trainableParameters what the papers count: weights, biases, batch-norm scale and shift;
+ *                            not batch-norm running statistics, which DL4J stores as parameters
+ * @param multiplyAdds forward multiply-accumulates per image in convolution and dense layers
+ *                     (the figure the papers quote as "FLOPs"; twice that in strict FLOPs)
+ */
+public record ModelSummary(String name, long trainableParameters, long multiplyAdds, int weightLayers) {
+
+    public static ModelSummary of(CifarResNetSpec spec) {
+        ComputationGraphConfiguration conf = CifarResNet.configuration(spec, NetworkOptions.defaults());
+        InputShape in = spec.input();
+        Map<String, InputType> outputs = conf.getLayerActivationTypes(
+                InputType.convolutional(in.height(), in.width(), in.channels()));
+
+        long params = 0;
+        long macs = 0;
+        int weightLayers = 0;
+        for (Map.Entry<String, GraphVertex> entry : conf.getVertices().entrySet()) {
+            if (!(entry.getValue() instanceof LayerVertex vertex)) {
+                continue;
+            }
+            Layer layer = vertex.getLayerConf().getLayer();
+            long count = layer.initializer().numParams(layer);
+            if (layer instanceof BatchNormalization bn) {
+                count = 2 * bn.getNOut();   // gamma and beta; mean and variance are not trained
+            }
+            params += count;
+            if (layer instanceof ConvolutionLayer conv) {
+                InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) outputs.get(entry.getKey());
+                long[] kernel = {conv.getKernelSize()[0], conv.getKernelSize()[1]};
+                macs += out.getHeight() * out.getWidth() * conv.getNOut() * kernel[0] * kernel[1] * conv.getNIn();
+                weightLayers++;
+            } else if (layer instanceof FeedForwardLayer dense && layer instanceof BaseLayer
+                    && !(layer instanceof BatchNormalization)) {
+                macs += dense.getNIn() * dense.getNOut();
+                weightLayers++;
+            }
+        }
+        return new ModelSummary(spec.name(), params, macs, weightLayers);
+    }
+
+    public static ModelSummary of(String name) {
+        return of(ModelRegistry.parse(name));
+    }
+}

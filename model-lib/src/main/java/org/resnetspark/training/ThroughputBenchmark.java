@@ -1,0 +1,46 @@
+package org.resnetspark.training;
+
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Training throughput of one network in this process: warm up, then time a fixed number of
+ * training steps (forward, backward, update) over a fixed set of batches.
+ */
+public final class ThroughputBenchmark {
+
+    public record Result(int batch, int iterations, double seconds) {
+        public double imagesPerSecond() {
+            return batch * (double) iterations / seconds;
+        }
+
+        public double msPerIteration() {
+            return 1000.0 * seconds / iterations;
+        }
+    }
+
+    private ThroughputBenchmark() {
+    }
+
+    /**
+     * @param progress called after each timed iteration with its number (1-based)
+     */
+    public static Result run(ComputationGraph net, List<DataSet> batches, int warmup, int iterations,
+                             IntConsumer progress) {
+        if (batches.isEmpty() || iterations < 1) {
+            throw new IllegalArgumentException("Need at least one batch and one iteration");
+        }
+        for (int i = 0; i < warmup; i++) {
+            net.fit(batches.get(i % batches.size()));
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < iterations; i++) {
+            net.fit(batches.get(i % batches.size()));
+            progress.accept(i + 1);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result((int) batches.get(0).getFeatures().size(0), iterations, seconds);
+    }
+}
