@@ -80,7 +80,7 @@ public final class NativeRuntime {
                 + " native-build=" + build
                 + " layer-helpers=" + (helpers ? "on" : "off")
                 + " onednn=" + (onednn ? "on" : "off")
-                + " omp-threads=" + environment.getProperty("omp.threads", "?")
+                + " omp-threads=" + environment.getOrDefault("omp.threads", "?")
                 + " OMP_WAIT_POLICY=" + System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset");
     }
 

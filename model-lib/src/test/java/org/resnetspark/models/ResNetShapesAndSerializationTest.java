@@ -1,0 +1,57 @@
+package org.resnetspark.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.resnetspark.data.SyntheticImages;
+
+class ResNetShapesAndSerializationTest {
+
+    @Test
+    void stagesWorkAt32_16_8PixelsOnCifar() {
+        CifarResNetSpec spec = CifarResNetSpec.cifar10(20, Shortcut.A);
+        Map<String, InputType> types = CifarResNet.configuration(spec, NetworkOptions.defaults())
+                .getLayerActivationTypes(InputType.convolutional(32, 32, 3));
+        assertEquals("InputTypeConvolutional(h=32,w=32,c=16,NCHW)", types.get("stage1_block3_out").toString());
+        assertEquals("InputTypeConvolutional(h=16,w=16,c=32,NCHW)", types.get("stage2_block3_out").toString());
+        assertEquals("InputTypeConvolutional(h=8,w=8,c=64,NCHW)", types.get("stage3_block3_out").toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3x32x32", "1x28x28"})
+    void classifiesEachInputShapeIntoTenClasses(String shapeText) {
+        String[] dims = shapeText.split("x");
+        InputShape shape = new InputShape(Integer.parseInt(dims[0]), Integer.parseInt(dims[1]), Integer.parseInt(dims[2]));
+        ComputationGraph net = CifarResNet.build(new CifarResNetSpec(8, Shortcut.A, 10, shape), NetworkOptions.defaults());
+        INDArray out = net.outputSingle(new SyntheticImages(shape, 10, 1).batch(3, 0).getFeatures());
+        assertArrayEquals(new long[] {3, 10}, out.shape());
+        assertEquals(3.0, out.sumNumber().doubleValue(), 1e-4);   // softmax rows
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet8", "resnet8-B", "resnet8-C", "plain8"})
+    void survivesASerializationRoundTrip(String model, @TempDir Path dir) throws Exception {
+        ComputationGraph net = CifarResNet.build(ModelRegistry.parse(model), NetworkOptions.defaults());
+        var batch = new SyntheticImages(InputShape.CIFAR, 10, 2).batch(4, 0);
+        net.fit(batch);   // non-trivial parameters, batch-norm statistics and updater state
+        File file = dir.resolve(model + ".zip").toFile();
+        ModelSerializer.writeModel(net, file, true);
+
+        ComputationGraph restored = ModelSerializer.restoreComputationGraph(file, true);
+        assertEquals(net.getConfiguration().toJson(), restored.getConfiguration().toJson());
+        assertEquals(net.params(), restored.params());
+        assertEquals(net.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray());
+        assertEquals(net.outputSingle(batch.getFeatures()), restored.outputSingle(batch.getFeatures()));
+    }
+}
