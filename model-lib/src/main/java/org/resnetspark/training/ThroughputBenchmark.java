@@ -1,7 +1,6 @@
 package org.resnetspark.training;
 
 import java.util.List;
-import java.util.function.IntConsumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -25,20 +24,21 @@ public final class ThroughputBenchmark {
     }
 
     /**
-     * @param progress called after each timed iteration with its number (1-based)
+     * @param progress told when timing starts and after each timed iteration
      */
     public static Result run(ComputationGraph net, List<DataSet> batches, int warmup, int iterations,
-                             IntConsumer progress) {
+                             Progress progress) {
         if (batches.isEmpty() || iterations < 1) {
             throw new IllegalArgumentException("Need at least one batch and one iteration");
         }
         for (int i = 0; i < warmup; i++) {
             net.fit(batches.get(i % batches.size()));
         }
+        progress.restart();
         long start = System.nanoTime();
         for (int i = 0; i < iterations; i++) {
             net.fit(batches.get(i % batches.size()));
-            progress.accept(i + 1);
+            progress.update(i + 1);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result((int) batches.get(0).getFeatures().size(0), iterations, seconds);

@@ -1,0 +1,42 @@
+package org.resnetspark.jobs;
+
+import org.resnetspark.runtime.NativeRuntime;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code spark-submit train-job.jar <subcommand> [options]}: the project's command line. */
+@Command(name = "train-job.jar",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Train, evaluate and benchmark the CIFAR ResNets on Spark with Deeplearning4j.",
+        subcommands = {ModelsCommand.class, BenchmarkCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a subcommand and returns its exit code: 0 done, 1 failed, 2 bad usage. */
+    public static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
+            // Errors the user can fix get one clear line; anything else its stack trace too.
+            cmd.getErr().println("Error: " + error.getMessage());
+            if (!(error instanceof IllegalArgumentException || error instanceof IllegalStateException)) {
+                error.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        NativeRuntime.configure();
+        return commandLine.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"train-job " + (version == null ? "(development build)" : version)
+                    + ", Deeplearning4j 1.0.0-M2.1, Spark 3.5 / Scala 2.12"};
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.resnetspark.spark;
+
+import java.util.Map;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.plugin.DriverPlugin;
+import org.apache.spark.api.plugin.ExecutorPlugin;
+import org.apache.spark.api.plugin.PluginContext;
+import org.apache.spark.api.plugin.SparkPlugin;
+import org.resnetspark.runtime.NativeRuntime;
+
+/**
+ * Runs {@link NativeRuntime} in every executor when it starts, before any task can load ND4J, so
+ * executors get the same native build and helpers as the driver, and a GPU executor on an
+ * unsupported GPU stops at once. Registered through {@code spark.plugins} by {@link SparkJobs}.
+ */
+public final class NativeRuntimePlugin implements SparkPlugin {
+
+    @Override
+    public DriverPlugin driverPlugin() {
+        return new DriverPlugin() {
+            @Override
+            public Map<String, String> init(SparkContext sc, PluginContext context) {
+                NativeRuntime.configure();
+                return Map.of();
+            }
+        };
+    }
+
+    @Override
+    public ExecutorPlugin executorPlugin() {
+        return new ExecutorPlugin() {
+            @Override
+            public void init(PluginContext context, Map<String, String> extraConf) {
+                NativeRuntime.start();
+            }
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package org.resnetspark.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The Spark settings every job of this project needs, applied in code so that a bare
+ * {@code spark-submit train-job.jar ...} is correct; a value given with {@code --conf} or in
+ * spark-defaults.conf wins. The master is never set here: spark-submit (or run.sh) sets it.
+ */
+public final class SparkJobs {
+
+    private SparkJobs() {
+    }
+
+    public static SparkConf conf(String appName) {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        // ND4J arrays through Kryo need ND4J's registrator.
+        conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        // Training tasks are long and CPU-bound: run them where a slot is free, now.
+        conf.setIfMissing("spark.locality.wait", "0");
+        conf.setIfMissing("spark.plugins", NativeRuntimePlugin.class.getName());
+        // Read by the OpenMP runtime when an executor loads ND4J: idle threads must not spin.
+        conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        return conf;
+    }
+
+    public static JavaSparkContext start(String appName) {
+        // dl4j-spark's training statistics would otherwise ask an NTP server (no network on clusters behind firewalls).
+        System.setProperty("org.deeplearning4j.spark.time.TimeSource",
+                System.getProperty("org.deeplearning4j.spark.time.TimeSource",
+                        "org.deeplearning4j.spark.time.SystemClockTimeSource"));
+        return new JavaSparkContext(conf(appName));
+    }
+}
