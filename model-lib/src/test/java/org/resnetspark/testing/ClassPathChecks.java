@@ -19,8 +19,12 @@ public final class ClassPathChecks {
      * Maven repository layout of each jar's path: .../group/path/artifact/version/artifact-version*.jar
      */
     public static List<String> librariesWithSeveralVersions() {
+        return librariesWithSeveralVersions(System.getProperty("java.class.path"));
+    }
+
+    static List<String> librariesWithSeveralVersions(String classPath) {
         Map<String, TreeSet<String>> versions = new TreeMap<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        for (String entry : classPath.split(File.pathSeparator)) {
             File jar = new File(entry);
             File versionDir = jar.getParentFile();
             if (!jar.getName().endsWith(".jar") || versionDir == null || versionDir.getParentFile() == null

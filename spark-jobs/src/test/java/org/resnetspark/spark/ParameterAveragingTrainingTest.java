@@ -1,0 +1,48 @@
+package org.resnetspark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+import org.resnetspark.data.SyntheticImages;
+import org.resnetspark.models.CifarResNet;
+import org.resnetspark.models.CifarResNetSpec;
+import org.resnetspark.models.InputShape;
+import org.resnetspark.models.NetworkOptions;
+import org.resnetspark.models.Shortcut;
+
+class ParameterAveragingTrainingTest {
+
+    @Test
+    void aSmallResNetLearnsOnTwoSparkWorkers() {
+        CifarResNetSpec spec = new CifarResNetSpec(8, Shortcut.A, 4, InputShape.CIFAR);
+        SyntheticImages images = new SyntheticImages(spec.input(), spec.numClasses(), 5);
+        DataSet probe = images.batch(64, -1);
+        ParameterAveraging averaging = new ParameterAveraging(2, 16, 2);
+
+        try (JavaSparkContext sc = LocalSpark.start("train")) {
+            JavaRDD<DataSet> train = sc.parallelize(images.batches(16, 16, 0), 2);
+            ComputationGraph net = CifarResNet.build(spec, NetworkOptions.defaults().withSeed(3));
+            double before = net.score(probe);
+
+            SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster());
+            sparkNet.fit(train);
+            sparkNet.fit(train);
+            double after = sparkNet.getNetwork().score(probe);
+
+            assertTrue(after < 0.7 * before, "loss " + before + " -> " + after);
+        }
+    }
+
+    @Test
+    void effectiveBatchIsWorkersTimesBatchPerWorker() {
+        assertEquals(128, new ParameterAveraging(2, 64, 1).effectiveBatch());
+        assertThrows(IllegalArgumentException.class, () -> new ParameterAveraging(0, 64, 1));
+    }
+}
