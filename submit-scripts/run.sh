@@ -29,7 +29,8 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" || $# -eq 0 ]]; then
 fi
 
 if [[ ! -f "$jar" || ! -d "$bundled_spark_home/jars" ]]; then
-  echo "Building train-job.jar (first run)..." >&2
+  echo "Building train-job.jar (first run, a few minutes)..." >&2
+  "$here/ensure-build-tools.sh"
   (cd "$root" && mvn -B -q package -DskipTests) >&2
 fi
 

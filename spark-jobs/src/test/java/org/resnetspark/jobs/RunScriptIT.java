@@ -1,0 +1,71 @@
+package org.resnetspark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged train-job.jar through submit-scripts/run.sh, as a user without a Spark
+ * installation runs it: Spark's own launcher on the bundled Spark jars, in local mode.
+ * Runs after the package phase (mvn verify), so the shaded jar itself is what is tested.
+ */
+class RunScriptIT {
+
+    private static final Path RUN_SH = Path.of("..", "submit-scripts", "run.sh").toAbsolutePath().normalize();
+
+    record Result(int exitCode, String output) {
+    }
+
+    static Result runSh(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", RUN_SH.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("SPARK_HOME");
+        builder.environment().put("SPARK_MASTER", "local[2]");
+        builder.environment().put("DRIVER_MEMORY", "2g");
+        File log = File.createTempFile("run-sh", ".log");
+        builder.redirectOutput(log);
+        Process process = builder.start();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("run.sh " + String.join(" ", args) + " did not finish: " + Files.readString(log.toPath()));
+        }
+        return new Result(process.exitValue(), Files.readString(log.toPath(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void modelsPrintsTheTable() throws Exception {
+        Result result = runSh("models");
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().matches("(?s).*resnet110 +110 +1\\.73M.*"), result.output());
+    }
+
+    @Test
+    void helpListsTheSubcommands() throws Exception {
+        Result result = runSh("--help");
+        assertEquals(0, result.exitCode(), result.output());
+        for (String subcommand : List.of("models", "benchmark", "train", "SPARK_MASTER")) {
+            assertTrue(result.output().contains(subcommand), result.output());
+        }
+    }
+
+    @Test
+    void trainsOnTwoLocalWorkersAndWritesTheModel(@TempDir Path out) throws Exception {
+        Result result = runSh("train", "--model", "resnet8", "--workers", "2", "--batch-per-worker", "8",
+                "--train-size", "64", "--epochs", "1", "--out", out.toUri().toString());
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("native-build=linux-x86_64-onednn"), result.output());
+        assertTrue(result.output().contains("onednn=on"), result.output());
+        assertTrue(Files.size(out.resolve("model.zip")) > 10_000, result.output());
+    }
+}

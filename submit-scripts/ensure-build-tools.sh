@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, when it is missing: a JDK 17 or newer and Maven.
+# Uses apt-get (Debian, Ubuntu) as root or through sudo; elsewhere it says what to install.
+set -euo pipefail
+
+java_major() {
+  java -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit }'
+}
+
+missing=()
+if ! command -v javac >/dev/null 2>&1 || [[ "$(java_major)" -lt 17 ]]; then
+  missing+=(openjdk-17-jdk-headless)
+fi
+if ! command -v mvn >/dev/null 2>&1; then
+  missing+=(maven)
+fi
+((${#missing[@]} == 0)) && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "Please install a JDK 17+ and Maven 3.8+ (missing: ${missing[*]}), then run this again." >&2
+  exit 1
+fi
+as_root=()
+if [[ "$(id -u)" -ne 0 ]]; then
+  as_root=(sudo)
+fi
+echo "Installing ${missing[*]} ..." >&2
+"${as_root[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >&2
