@@ -9,6 +9,8 @@
 #   SPARK_MASTER    Spark master URL (default: local[*], Spark local mode on this machine)
 #   SPARK_CONF_DIR  Spark configuration folder (default: cluster-conf/local)
 #   DRIVER_MEMORY   driver JVM heap (default: 4g); ND4J's arrays live off-heap beside it
+#   DRIVER_JAVA_OPTIONS  extra options for the driver JVM, e.g.
+#                   -Dorg.bytedeco.javacpp.platform.extension=-onednn (force the portable build)
 #   SPARK_HOME      a Spark 3.5 (Scala 2.12) installation to submit through (optional)
 set -euo pipefail
 
@@ -18,12 +20,13 @@ jar="$root/spark-jobs/target/train-job.jar"
 bundled_spark_home="$root/spark-jobs/target/spark-home"
 master="${SPARK_MASTER:-local[*]}"
 driver_memory="${DRIVER_MEMORY:-4g}"
+read -r -a driver_java_options <<< "${DRIVER_JAVA_OPTIONS:-}"
 export SPARK_CONF_DIR="${SPARK_CONF_DIR:-$root/cluster-conf/local}"
 # Read by OpenMP when ND4J loads in this JVM: idle threads must not spin on the working cores.
 export OMP_WAIT_POLICY=PASSIVE
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" || $# -eq 0 ]]; then
-  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   echo
   set -- --help
 fi
@@ -35,7 +38,8 @@ if [[ ! -f "$jar" || ! -d "$bundled_spark_home/jars" ]]; then
 fi
 
 if [[ -n "${SPARK_HOME:-}" ]]; then
-  exec "$SPARK_HOME/bin/spark-submit" --master "$master" --driver-memory "$driver_memory" "$jar" "$@"
+  exec "$SPARK_HOME/bin/spark-submit" --master "$master" --driver-memory "$driver_memory" \
+    --driver-java-options "${DRIVER_JAVA_OPTIONS:-}" "$jar" "$@"
 fi
 
 # The module options Spark needs on Java 17: spark-submit adds them to the JVMs it launches,
@@ -65,6 +69,6 @@ if [[ "$master" == local* ]]; then
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"   # everything stays on this machine
 fi
 # The configuration folder goes first on the class path, as spark-class does, for log4j2.properties.
-exec java "${java_opens[@]}" -Xmx"$driver_memory" \
+exec java "${java_opens[@]}" -Xmx"$driver_memory" "${driver_java_options[@]}" \
   -cp "$SPARK_CONF_DIR:$bundled_spark_home/jars/*" \
   org.apache.spark.deploy.SparkSubmit --master "$master" "$jar" "$@"

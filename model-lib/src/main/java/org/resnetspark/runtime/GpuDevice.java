@@ -1,7 +1,10 @@
 package org.resnetspark.runtime;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** One GPU as the driver describes it: index, name and CUDA compute capability (major.minor). */
 public record GpuDevice(int index, String name, int major, int minor) {
@@ -9,6 +12,21 @@ public record GpuDevice(int index, String name, int major, int minor) {
     /** The query whose output {@link #parseNvidiaSmi} reads. */
     public static final List<String> NVIDIA_SMI_QUERY =
             List.of("nvidia-smi", "--query-gpu=index,name,compute_cap", "--format=csv,noheader");
+
+    /** Runs an nvidia-smi query (normally {@link #NVIDIA_SMI_QUERY}) and reads its answer. */
+    public static List<GpuDevice> query(List<String> command) throws IOException {
+        Process smi = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(smi.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!smi.waitFor(30, TimeUnit.SECONDS) || smi.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed: " + output.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + command.get(0), e);
+        }
+        return parseNvidiaSmi(output);
+    }
 
     public String computeCapability() {
         return major + "." + minor;

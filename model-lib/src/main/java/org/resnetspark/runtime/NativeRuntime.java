@@ -1,9 +1,7 @@
 package org.resnetspark.runtime;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +47,7 @@ public final class NativeRuntime {
         }
         setIfAbsent(HELPERS_DISABLE, "false");
         if (isOnClassPath(CUDA_BACKEND)) {
-            checkGpus();
+            checkGpus(GpuDevice.NVIDIA_SMI_QUERY);
         } else if (isOnClassPath(CPU_BACKEND)) {
             setIfAbsent(PLATFORM_EXTENSION, nativeBuildFor(CpuFeatures.ofThisMachine()));
         }
@@ -92,23 +90,15 @@ public final class NativeRuntime {
         return description;
     }
 
-    private static void checkGpus() {
-        String output;
+    /** Stops with {@link CudaCompatibility.UnsupportedGpuException} if nvidia-smi lists a GPU the backend cannot run. */
+    static void checkGpus(List<String> nvidiaSmiQuery) {
+        List<GpuDevice> gpus;
         try {
-            Process smi = new ProcessBuilder(GpuDevice.NVIDIA_SMI_QUERY).redirectErrorStream(true).start();
-            output = new String(smi.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!smi.waitFor(30, TimeUnit.SECONDS) || smi.exitValue() != 0) {
-                log.warn("nvidia-smi failed, GPU compute capability not checked: {}", output.strip());
-                return;
-            }
+            gpus = GpuDevice.query(nvidiaSmiQuery);
         } catch (IOException e) {
-            log.warn("nvidia-smi not found, GPU compute capability not checked ({})", e.getMessage());
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            log.warn("GPU compute capability not checked: {}", e.getMessage());
             return;
         }
-        List<GpuDevice> gpus = GpuDevice.parseNvidiaSmi(output);
         CudaCompatibility.requireSupported(gpus);
         log.info("GPUs: {}", gpus);
     }

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CudaCompatibilityTest {
 
@@ -53,5 +56,20 @@ class CudaCompatibilityTest {
     @Test
     void rejectsOutputItCannotRead() {
         assertThrows(IllegalArgumentException.class, () -> GpuDevice.parseNvidiaSmi("No devices were found"));
+    }
+
+    @Test
+    void startUpCheckRunsNvidiaSmiAndStopsOnAnUnsupportedGpu(@TempDir Path dir) throws Exception {
+        Path fakeSmi = dir.resolve("nvidia-smi");
+        Files.writeString(fakeSmi, "#!/bin/sh\necho '0, NVIDIA H100 80GB HBM3, 9.0'\n");
+        fakeSmi.toFile().setExecutable(true);
+        var error = assertThrows(CudaCompatibility.UnsupportedGpuException.class,
+                () -> NativeRuntime.checkGpus(List.of(fakeSmi.toString(), "--query-gpu=index,name,compute_cap")));
+        assertTrue(error.getMessage().contains("H100"), error.getMessage());
+
+        Files.writeString(fakeSmi, "#!/bin/sh\necho '0, Tesla T4, 7.5'\n");
+        assertDoesNotThrow(() -> NativeRuntime.checkGpus(List.of(fakeSmi.toString())));
+        // No nvidia-smi at all: a warning, not a failure (the driver may still be fine).
+        assertDoesNotThrow(() -> NativeRuntime.checkGpus(List.of(dir.resolve("missing").toString())));
     }
 }

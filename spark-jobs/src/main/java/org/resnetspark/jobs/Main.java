@@ -1,5 +1,6 @@
 package org.resnetspark.jobs;
 
+import org.resnetspark.runtime.CudaCompatibility;
 import org.resnetspark.runtime.NativeRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +28,12 @@ public final class Main {
             }
             return 1;
         });
-        NativeRuntime.configure();
+        try {
+            NativeRuntime.configure();
+        } catch (CudaCompatibility.UnsupportedGpuException e) {
+            commandLine.getErr().println("Error: " + e.getMessage());
+            return 1;
+        }
         return commandLine.execute(args);
     }
 

@@ -27,12 +27,17 @@ class RunScriptIT {
     }
 
     static Result runSh(String... args) throws IOException, InterruptedException {
+        return runShWith("", args);
+    }
+
+    static Result runShWith(String driverJavaOptions, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", RUN_SH.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("SPARK_HOME");
         builder.environment().put("SPARK_MASTER", "local[2]");
         builder.environment().put("DRIVER_MEMORY", "2g");
+        builder.environment().put("DRIVER_JAVA_OPTIONS", driverJavaOptions);
         File log = File.createTempFile("run-sh", ".log");
         builder.redirectOutput(log);
         Process process = builder.start();
@@ -57,6 +62,15 @@ class RunScriptIT {
         for (String subcommand : List.of("models", "benchmark", "train", "SPARK_MASTER")) {
             assertTrue(result.output().contains(subcommand), result.output());
         }
+    }
+
+    @Test
+    void thePortableNativeBuildForCpusWithoutAvx2WorksToo() throws Exception {
+        Result result = runShWith("-Dorg.bytedeco.javacpp.platform.extension=-onednn",
+                "benchmark", "--model", "resnet8", "--batch", "8", "--warmup", "1", "--iterations", "1", "--json");
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("native-build=linux-x86_64-onednn onednn=on")
+                || result.output().contains("native-build=linux-x86_64-onednn layer-helpers=on onednn=on"), result.output());
     }
 
     @Test
