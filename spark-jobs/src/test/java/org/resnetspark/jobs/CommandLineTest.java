@@ -83,7 +83,8 @@ class CommandLineTest {
             assertTrue(Files.exists(model), run.out());
             var restored = ModelSerializer.restoreComputationGraph(model.toFile());
             var fresh = CifarResNet.build(ModelRegistry.parse("resnet8"), NetworkOptions.defaults());
-            assertEquals(fresh.getConfiguration().toJson(), restored.getConfiguration().toJson());
+            assertEquals(fresh.getConfiguration().getVertices(), restored.getConfiguration().getVertices());
+            assertTrue(restored.getConfiguration().getIterationCount() > 0, "the written model records its training");
             assertTrue(!fresh.params().equals(restored.params()), "the written model was trained");
         } finally {
             System.clearProperty("spark.master");
