@@ -16,7 +16,6 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
@@ -40,12 +39,6 @@ public final class CifarResNet {
     public static final String OUTPUT = "output";
 
     private CifarResNet() {
-    }
-
-    public static ComputationGraph build(CifarResNetSpec spec, NetworkOptions options) {
-        ComputationGraph net = new ComputationGraph(configuration(spec, options));
-        net.init();
-        return net;
     }
 
     public static ComputationGraphConfiguration configuration(CifarResNetSpec spec, NetworkOptions options) {

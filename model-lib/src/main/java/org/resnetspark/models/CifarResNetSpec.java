@@ -5,7 +5,7 @@ package org.resnetspark.models;
  * of n basic blocks at 16/32/64 filters (feature maps 32/16/8 pixels on CIFAR), global average
  * pooling and a softmax classifier. Depth = 6n + 2.
  */
-public record CifarResNetSpec(int depth, Shortcut shortcut, int numClasses, InputShape input) {
+public record CifarResNetSpec(int depth, Shortcut shortcut, int numClasses, InputShape input) implements ModelSpec {
 
     public static final int[] STAGE_WIDTHS = {16, 32, 64};
     public static final String VALID_DEPTHS = "6n+2 for n >= 1: 8, 14, 20, 32, 44, 56, 110, 1202, ...";
@@ -29,7 +29,13 @@ public record CifarResNetSpec(int depth, Shortcut shortcut, int numClasses, Inpu
         return (depth - 2) / 6;
     }
 
+    @Override
+    public org.deeplearning4j.nn.conf.ComputationGraphConfiguration configuration(NetworkOptions options) {
+        return CifarResNet.configuration(this, options);
+    }
+
     /** The registry name that builds this network, e.g. {@code resnet56-B} or {@code plain20}. */
+    @Override
     public String name() {
         return switch (shortcut) {
             case NONE -> "plain" + depth;

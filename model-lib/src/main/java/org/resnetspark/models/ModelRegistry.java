@@ -26,11 +26,11 @@ public final class ModelRegistry {
     private ModelRegistry() {
     }
 
-    public static CifarResNetSpec parse(String name) {
+    public static ModelSpec parse(String name) {
         return parse(name, 10, InputShape.CIFAR);
     }
 
-    public static CifarResNetSpec parse(String name, int numClasses, InputShape input) {
+    public static ModelSpec parse(String name, int numClasses, InputShape input) {
         Matcher m = NAME.matcher(name.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("Unknown model '" + name + "'. Accepted: " + ACCEPTED);

@@ -21,8 +21,8 @@ import org.deeplearning4j.nn.conf.layers.Layer;
  */
 public record ModelSummary(String name, long trainableParameters, long multiplyAdds, int weightLayers) {
 
-    public static ModelSummary of(CifarResNetSpec spec) {
-        ComputationGraphConfiguration conf = CifarResNet.configuration(spec, NetworkOptions.defaults());
+    public static ModelSummary of(ModelSpec spec) {
+        ComputationGraphConfiguration conf = spec.configuration(NetworkOptions.defaults());
         InputShape in = spec.input();
         Map<String, InputType> outputs = conf.getLayerActivationTypes(
                 InputType.convolutional(in.height(), in.width(), in.channels()));

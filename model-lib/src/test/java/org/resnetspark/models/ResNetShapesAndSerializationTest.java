@@ -33,7 +33,7 @@ class ResNetShapesAndSerializationTest {
     void classifiesEachInputShapeIntoTenClasses(String shapeText) {
         String[] dims = shapeText.split("x");
         InputShape shape = new InputShape(Integer.parseInt(dims[0]), Integer.parseInt(dims[1]), Integer.parseInt(dims[2]));
-        ComputationGraph net = CifarResNet.build(new CifarResNetSpec(8, Shortcut.A, 10, shape), NetworkOptions.defaults());
+        ComputationGraph net = new CifarResNetSpec(8, Shortcut.A, 10, shape).build(NetworkOptions.defaults());
         INDArray out = net.outputSingle(new SyntheticImages(shape, 10, 1).batch(3, 0).getFeatures());
         assertArrayEquals(new long[] {3, 10}, out.shape());
         assertEquals(3.0, out.sumNumber().doubleValue(), 1e-4);   // softmax rows
@@ -42,7 +42,7 @@ class ResNetShapesAndSerializationTest {
     @ParameterizedTest
     @ValueSource(strings = {"resnet8", "resnet8-B", "resnet8-C", "plain8"})
     void survivesASerializationRoundTrip(String model, @TempDir Path dir) throws Exception {
-        ComputationGraph net = CifarResNet.build(ModelRegistry.parse(model), NetworkOptions.defaults());
+        ComputationGraph net = ModelRegistry.parse(model).build(NetworkOptions.defaults());
         var batch = new SyntheticImages(InputShape.CIFAR, 10, 2).batch(4, 0);
         net.fit(batch);   // non-trivial parameters, batch-norm statistics and updater state
         File file = dir.resolve(model + ".zip").toFile();

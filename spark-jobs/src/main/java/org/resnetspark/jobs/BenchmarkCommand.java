@@ -5,9 +5,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.resnetspark.data.SyntheticImages;
-import org.resnetspark.models.CifarResNet;
-import org.resnetspark.models.CifarResNetSpec;
 import org.resnetspark.models.ModelRegistry;
+import org.resnetspark.models.ModelSpec;
 import org.resnetspark.models.NetworkOptions;
 import org.resnetspark.runtime.NativeRuntime;
 import org.resnetspark.training.Progress;
@@ -49,9 +48,9 @@ final class BenchmarkCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch and --iterations must be at least 1, --warmup at least 0");
         }
         PrintWriter out = spec.commandLine().getOut();
-        CifarResNetSpec net = ModelRegistry.parse(model);
+        ModelSpec net = ModelRegistry.parse(model);
         String runtime = NativeRuntime.start();
-        ComputationGraph graph = CifarResNet.build(net, NetworkOptions.defaults().withSeed(seed));
+        ComputationGraph graph = net.build(NetworkOptions.defaults().withSeed(seed));
         var data = new SyntheticImages(net.input(), net.numClasses(), seed).batches(4, batch, seed);
         Progress progress = new Progress("benchmark " + net.name(), iterations, System.err, 10);
         ThroughputBenchmark.Result result = ThroughputBenchmark.run(graph, data, warmup, iterations, progress);

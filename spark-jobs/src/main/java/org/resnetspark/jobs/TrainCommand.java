@@ -16,9 +16,8 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.resnetspark.data.SyntheticImages;
-import org.resnetspark.models.CifarResNet;
-import org.resnetspark.models.CifarResNetSpec;
 import org.resnetspark.models.ModelRegistry;
+import org.resnetspark.models.ModelSpec;
 import org.resnetspark.models.NetworkOptions;
 import org.resnetspark.runtime.NativeRuntime;
 import org.resnetspark.spark.ParameterAveraging;
@@ -67,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter log = spec.commandLine().getOut();
-        CifarResNetSpec netSpec = ModelRegistry.parse(model);
+        ModelSpec netSpec = ModelRegistry.parse(model);
         if (trainSize < 1 || epochs < 1) {
             throw new IllegalArgumentException("--train-size and --epochs must be at least 1");
         }
@@ -83,7 +82,7 @@ final class TrainCommand implements Callable<Integer> {
             JavaRDD<DataSet> train = sc.parallelize(images.batches(batches, batchPerWorker, seed), averaging.workers());
             DataSet probe = images.batch(256, -1);
 
-            ComputationGraph net = CifarResNet.build(netSpec, NetworkOptions.defaults().withSeed(seed));
+            ComputationGraph net = netSpec.build(NetworkOptions.defaults().withSeed(seed));
             SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster());
             log.printf(Locale.ROOT, "epoch 0: loss %.4f%n", net.score(probe));
             for (int epoch = 1; epoch <= epochs; epoch++) {

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.resnetspark.models.CifarResNet;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.models.NetworkOptions;
 
@@ -82,7 +81,7 @@ class CommandLineTest {
             Path model = dir.resolve("model.zip");
             assertTrue(Files.exists(model), run.out());
             var restored = ModelSerializer.restoreComputationGraph(model.toFile());
-            var fresh = CifarResNet.build(ModelRegistry.parse("resnet8"), NetworkOptions.defaults());
+            var fresh = ModelRegistry.parse("resnet8").build(NetworkOptions.defaults());
             assertEquals(fresh.getConfiguration().getVertices(), restored.getConfiguration().getVertices());
             assertTrue(restored.getConfiguration().getIterationCount() > 0, "the written model records its training");
             assertTrue(!fresh.params().equals(restored.params()), "the written model was trained");

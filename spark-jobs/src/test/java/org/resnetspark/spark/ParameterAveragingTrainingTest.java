@@ -11,7 +11,6 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 import org.resnetspark.data.SyntheticImages;
-import org.resnetspark.models.CifarResNet;
 import org.resnetspark.models.CifarResNetSpec;
 import org.resnetspark.models.InputShape;
 import org.resnetspark.models.NetworkOptions;
@@ -28,7 +27,7 @@ class ParameterAveragingTrainingTest {
 
         try (JavaSparkContext sc = LocalSpark.start("train")) {
             JavaRDD<DataSet> train = sc.parallelize(images.batches(16, 16, 0), 2);
-            ComputationGraph net = CifarResNet.build(spec, NetworkOptions.defaults().withSeed(3));
+            ComputationGraph net = spec.build(NetworkOptions.defaults().withSeed(3));
             double before = net.score(probe);
 
             SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster());
