@@ -16,10 +16,13 @@ import org.deeplearning4j.nn.conf.layers.Layer;
  *
  * @param trainableParameters what the papers count: weights, biases, batch-norm scale and shift;
  *                            not batch-norm running statistics, which DL4J stores as parameters
+ * @param batchNormParameters the batch-norm scales and shifts among them (He et al. 2016 and
+ *                            Zagoruyko and Komodakis 2016 count weights only)
  * @param multiplyAdds forward multiply-accumulates per image in convolution and dense layers
  *                     (the figure the papers quote as "FLOPs"; twice that in strict FLOPs)
  */
-public record ModelSummary(String name, long trainableParameters, long multiplyAdds, int weightLayers) {
+public record ModelSummary(String name, long trainableParameters, long batchNormParameters, long multiplyAdds,
+                           int weightLayers) {
 
     public static ModelSummary of(ModelSpec spec) {
         ComputationGraphConfiguration conf = spec.configuration(NetworkOptions.defaults());
@@ -28,6 +31,7 @@ public record ModelSummary(String name, long trainableParameters, long multiplyA
                 InputType.convolutional(in.height(), in.width(), in.channels()));
 
         long params = 0;
+        long batchNorm = 0;
         long macs = 0;
         int weightLayers = 0;
         for (Map.Entry<String, GraphVertex> entry : conf.getVertices().entrySet()) {
@@ -38,6 +42,7 @@ public record ModelSummary(String name, long trainableParameters, long multiplyA
             long count = layer.initializer().numParams(layer);
             if (layer instanceof BatchNormalization bn) {
                 count = 2 * bn.getNOut();   // gamma and beta; mean and variance are not trained
+                batchNorm += count;
             }
             params += count;
             if (layer instanceof ConvolutionLayer conv) {
@@ -51,7 +56,7 @@ public record ModelSummary(String name, long trainableParameters, long multiplyA
                 weightLayers++;
             }
         }
-        return new ModelSummary(spec.name(), params, macs, weightLayers);
+        return new ModelSummary(spec.name(), params, batchNorm, macs, weightLayers);
     }
 
     public static ModelSummary of(String name) {

@@ -26,8 +26,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.resnetspark.testing.FiniteDifferences;
 
 /**
- * Finite-difference gradient checks of each block kind, on a tiny double-precision net: a stem
- * convolution, one block, pooling and a classifier. Batch-norm running statistics are not
+ * Finite-difference gradient checks of each block kind (basic/bottleneck, post/pre-activation,
+ * each shortcut option, with and without a change of shape), on a tiny double-precision net: a
+ * stem convolution, one block, pooling and a classifier. Batch-norm running statistics are not
  * trained by gradient and are excluded. Inputs are away from ReLU kinks with high probability
  * (random, seeded), so central differences are valid.
  */
@@ -46,13 +47,17 @@ class BlockGradientCheckTest {
         Nd4j.setDefaultDataTypes(defaultType, defaultType);
     }
 
-    @ParameterizedTest(name = "option {0}, {1} -> {2} channels, stride {3}")
+    @ParameterizedTest(name = "{0} {1}, option {2}, {3} -> {4}({5}) channels, stride {6}")
     @CsvSource({
-            "A, 2, 2, 1", "A, 2, 4, 2",
-            "B, 2, 2, 1", "B, 2, 4, 2",
-            "C, 2, 2, 1", "C, 2, 4, 2",
-            "NONE, 2, 2, 1", "NONE, 2, 4, 2"})
-    void basicBlockGradientsMatchFiniteDifferences(Shortcut shortcut, int inWidth, int outWidth, int stride) {
+            "POST, BASIC, A, 2, 2, 2, 1", "POST, BASIC, A, 2, 4, 4, 2",
+            "POST, BASIC, B, 2, 4, 4, 2", "POST, BASIC, C, 2, 2, 2, 1",
+            "POST, BASIC, NONE, 2, 4, 4, 2",
+            "PRE, BASIC, A, 2, 4, 4, 2", "PRE, BASIC, B, 2, 2, 2, 1", "PRE, BASIC, B, 2, 4, 4, 2",
+            "PRE, BASIC, C, 2, 2, 2, 1",
+            "POST, BOTTLENECK, A, 2, 2, 8, 2", "POST, BOTTLENECK, B, 2, 2, 8, 2", "POST, BOTTLENECK, C, 8, 2, 8, 1",
+            "PRE, BOTTLENECK, A, 2, 2, 8, 1", "PRE, BOTTLENECK, B, 2, 2, 8, 2", "PRE, BOTTLENECK, C, 8, 2, 8, 1"})
+    void blockGradientsMatchFiniteDifferences(Family.Order order, BlockType type, Shortcut shortcut,
+                                              int inWidth, int innerWidth, int outWidth, int stride) {
         GraphBuilder graph = new NeuralNetConfiguration.Builder()
                 .seed(7)
                 .dataType(DataType.DOUBLE)
@@ -63,10 +68,12 @@ class BlockGradientCheckTest {
                 .graphBuilder()
                 .addInputs("input")
                 .setInputTypes(InputType.convolutional(6, 6, 2));
-        graph.addLayer("stem_conv", CifarResNet.conv(3, 1, inWidth), "input");
-        String stem = CifarResNet.batchNorm(graph, "stem_bn", Activation.RELU, "stem_conv");
-        String block = CifarResNet.basicBlock(graph, "block", stem, inWidth, outWidth, stride, shortcut);
-        graph.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), block);
+        graph.addLayer("stem_conv", ResNetGraph.conv(3, 1, inWidth, 0), "input");
+        String stem = ResNetGraph.batchNorm(graph, "stem_bn", Activation.RELU, "stem_conv");
+        var block = new ResNetGraph.Block("block", inWidth, innerWidth, outWidth, stride, type, 3,
+                type == BlockType.BOTTLENECK ? 3 : 2, shortcut, Dropout.NONE);
+        String out = order == Family.Order.PRE ? block.addPreActivation(graph, stem) : block.addPostActivation(graph, stem);
+        graph.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), out);
         graph.addLayer("output", new OutputLayer.Builder(LossFunction.MCXENT).nOut(3)
                 .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "pool");
         graph.setOutputs("output");
@@ -79,9 +86,8 @@ class BlockGradientCheckTest {
         for (int i = 0; i < 5; i++) {
             labels.putScalar(i, i % 3, 1.0);
         }
-        DataSet data = new DataSet(input, labels);
-        List<String> mismatches = FiniteDifferences.mismatches(net, data, 1e-6, 1e-3,
+        List<String> mismatches = FiniteDifferences.mismatches(net, new DataSet(input, labels), 1e-6, 1e-3,
                 List.of("_mean", "_var", "_log10stdev"));
-        assertEquals(List.of(), mismatches, "option " + shortcut);
+        assertEquals(List.of(), mismatches);
     }
 }

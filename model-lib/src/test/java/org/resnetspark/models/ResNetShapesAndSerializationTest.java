@@ -12,6 +12,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.resnetspark.data.SyntheticImages;
@@ -20,27 +21,40 @@ class ResNetShapesAndSerializationTest {
 
     @Test
     void stagesWorkAt32_16_8PixelsOnCifar() {
-        CifarResNetSpec spec = CifarResNetSpec.cifar10(20, Shortcut.A);
-        Map<String, InputType> types = CifarResNet.configuration(spec, NetworkOptions.defaults())
+        Map<String, InputType> types = ModelRegistry.parse("resnet20").configuration(NetworkOptions.defaults())
                 .getLayerActivationTypes(InputType.convolutional(32, 32, 3));
         assertEquals("InputTypeConvolutional(h=32,w=32,c=16,NCHW)", types.get("stage1_block3_out").toString());
         assertEquals("InputTypeConvolutional(h=16,w=16,c=32,NCHW)", types.get("stage2_block3_out").toString());
         assertEquals("InputTypeConvolutional(h=8,w=8,c=64,NCHW)", types.get("stage3_block3_out").toString());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"3x32x32", "1x28x28"})
-    void classifiesEachInputShapeIntoTenClasses(String shapeText) {
+    @Test
+    void theImageNetLayoutKeeps32PixelsInItsFirstStageAndEndsAt4() {
+        Map<String, InputType> types = ModelRegistry.parse("resnet50").configuration(NetworkOptions.defaults())
+                .getLayerActivationTypes(InputType.convolutional(32, 32, 3));
+        assertEquals("InputTypeConvolutional(h=32,w=32,c=256,NCHW)", types.get("stage1_block3_out").toString());
+        assertEquals("InputTypeConvolutional(h=4,w=4,c=2048,NCHW)", types.get("stage4_block3_out").toString());
+    }
+
+    /** The smallest member of each family (and variant), on CIFAR and MNIST shapes, 10 and 100 classes. */
+    @ParameterizedTest(name = "{0} on {1}, {2} classes")
+    @CsvSource({
+            "resnet8, 3x32x32, 10", "resnet8, 1x28x28, 10", "plain8, 1x28x28, 100",
+            "preact8, 3x32x32, 100", "preact11-bottleneck, 1x28x28, 10", "resnet11-bottleneck-A, 3x32x32, 10",
+            "wrn-10-2-dropout0.3, 3x32x32, 10", "wrn-10-1, 1x28x28, 10", "resnet5-span1-k5, 3x32x32, 10",
+            "resnet11-span3-k1-predrop0.1-fcdrop0.5, 1x28x28, 10", "resnet18, 1x28x28, 10"})
+    void classifiesEachInputShape(String model, String shapeText, int classes) {
         String[] dims = shapeText.split("x");
         InputShape shape = new InputShape(Integer.parseInt(dims[0]), Integer.parseInt(dims[1]), Integer.parseInt(dims[2]));
-        ComputationGraph net = new CifarResNetSpec(8, Shortcut.A, 10, shape).build(NetworkOptions.defaults());
-        INDArray out = net.outputSingle(new SyntheticImages(shape, 10, 1).batch(3, 0).getFeatures());
-        assertArrayEquals(new long[] {3, 10}, out.shape());
+        ComputationGraph net = ModelRegistry.parse(model, classes, shape).build(NetworkOptions.defaults());
+        INDArray out = net.outputSingle(new SyntheticImages(shape, classes, 1).batch(3, 0).getFeatures());
+        assertArrayEquals(new long[] {3, classes}, out.shape());
         assertEquals(3.0, out.sumNumber().doubleValue(), 1e-4);   // softmax rows
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"resnet8", "resnet8-B", "resnet8-C", "plain8"})
+    @ValueSource(strings = {"resnet8", "resnet8-B", "resnet8-C", "plain8", "preact11-bottleneck", "resnet11-bottleneck",
+            "wrn-10-2-dropout0.3", "resnet18"})
     void survivesASerializationRoundTrip(String model, @TempDir Path dir) throws Exception {
         ComputationGraph net = ModelRegistry.parse(model).build(NetworkOptions.defaults());
         var batch = new SyntheticImages(InputShape.CIFAR, 10, 2).batch(4, 0);

@@ -11,16 +11,16 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 import org.resnetspark.data.SyntheticImages;
-import org.resnetspark.models.CifarResNetSpec;
 import org.resnetspark.models.InputShape;
+import org.resnetspark.models.ModelRegistry;
+import org.resnetspark.models.ModelSpec;
 import org.resnetspark.models.NetworkOptions;
-import org.resnetspark.models.Shortcut;
 
 class ParameterAveragingTrainingTest {
 
     @Test
     void aSmallResNetLearnsOnTwoSparkWorkers() {
-        CifarResNetSpec spec = new CifarResNetSpec(8, Shortcut.A, 4, InputShape.CIFAR);
+        ModelSpec spec = ModelRegistry.parse("resnet8", 4, InputShape.CIFAR);
         SyntheticImages images = new SyntheticImages(spec.input(), spec.numClasses(), 5);
         DataSet probe = images.batch(64, -1);
         ParameterAveraging averaging = new ParameterAveraging(2, 16, 2);

@@ -1,0 +1,224 @@
+package org.resnetspark.models;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/**
+ * Builds any {@link ResNetSpec} as a DL4J computation graph: a stem, stages of residual blocks,
+ * global average pooling and a softmax classifier.
+ *
+ * <p>Post-activation block (He et al. 2015): each convolution is followed by batch norm and ReLU,
+ * except the last, whose batch norm output is added to the shortcut and then passed through ReLU.
+ * Pre-activation block (He et al. 2016): batch norm and ReLU before each convolution, nothing after
+ * the addition; a projection or subsampling shortcut takes the pre-activated input, an identity
+ * shortcut the block's input; a final BN-ReLU precedes the pooling.
+ *
+ * <p>Every layer states its activation (DL4J's default is sigmoid); a ReLU after batch norm is the
+ * batch norm's own activation. Convolutions have no bias (batch norm follows or precedes each) and
+ * He initialisation. In bottlenecks the stride sits on the middle convolution (fb.resnet.torch).
+ *
+ * <p>Vertex names say where they are: {@code stem_conv}, {@code stage2_block3_conv1},
+ * {@code stage2_block3_bn1}, {@code stage2_block1_shortcut_conv}, {@code stage2_block3_add},
+ * {@code stage2_block3_out}, {@code final_bn}, {@code pool}, {@code output}.
+ */
+public final class ResNetGraph {
+
+    public static final String INPUT = "input";
+    public static final String OUTPUT = "output";
+
+    private ResNetGraph() {
+    }
+
+    public static ComputationGraphConfiguration configuration(ResNetSpec spec, NetworkOptions options) {
+        InputShape in = spec.input();
+        GraphBuilder graph = new NeuralNetConfiguration.Builder()
+                .seed(options.seed())
+                .dataType(options.dataType())
+                .updater(options.updater())
+                .l2(options.l2())
+                .weightInit(WeightInit.RELU)
+                .activation(Activation.IDENTITY)
+                .convolutionMode(ConvolutionMode.Same)
+                .cacheMode(options.cacheMode())
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .graphBuilder()
+                .addInputs(INPUT)
+                .setInputTypes(InputType.convolutional(in.height(), in.width(), in.channels()));
+
+        Family.Order order = spec.family().order();
+        graph.addLayer("stem_conv", conv(3, 1, spec.stemWidth(), 0), INPUT);
+        // Pre-activation blocks normalise their own input; post-activation stems end in BN-ReLU.
+        String previous = order == Family.Order.PRE ? "stem_conv" : batchNorm(graph, "stem_bn", Activation.RELU, "stem_conv");
+
+        int inWidth = spec.stemWidth();
+        List<ResNetSpec.Stage> stages = spec.stages();
+        for (int s = 0; s < stages.size(); s++) {
+            ResNetSpec.Stage stage = stages.get(s);
+            for (int b = 0; b < stage.blocks(); b++) {
+                Block block = new Block("stage" + (s + 1) + "_block" + (b + 1), inWidth, stage.innerWidth(),
+                        stage.outWidth(), b == 0 ? stage.stride() : 1, spec.block(), spec.kernel(), spec.span(),
+                        spec.shortcut(), spec.dropout());
+                previous = order == Family.Order.PRE ? block.addPreActivation(graph, previous) : block.addPostActivation(graph, previous);
+                inWidth = stage.outWidth();
+            }
+        }
+        if (order == Family.Order.PRE) {
+            previous = batchNorm(graph, "final_bn", Activation.RELU, previous);
+        }
+
+        graph.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), previous);
+        OutputLayer.Builder classifier = new OutputLayer.Builder(LossFunction.MCXENT)
+                .nOut(spec.numClasses())
+                .activation(Activation.SOFTMAX)
+                .weightInit(WeightInit.XAVIER);
+        if (spec.dropout().beforeClassifier() > 0) {
+            classifier.dropOut(new org.deeplearning4j.nn.conf.dropout.Dropout(1 - spec.dropout().beforeClassifier()));
+        }
+        graph.addLayer(OUTPUT, classifier.build(), "pool");
+        graph.setOutputs(OUTPUT);
+        return graph.build();
+    }
+
+    /**
+     * One residual block: where it is, its widths and stride, and its variant.
+     *
+     * @param span convolutions in the residual branch of a basic block
+     */
+    record Block(String prefix, int inWidth, int innerWidth, int outWidth, int stride, BlockType type, int kernel,
+                 int span, Shortcut shortcut, Dropout dropout) {
+
+        /** The residual branch's convolutions, in order. */
+        List<ConvolutionLayer> convolutions() {
+            List<ConvolutionLayer> convs = new ArrayList<>();
+            if (type == BlockType.BOTTLENECK) {
+                convs.add(conv(1, 1, innerWidth, dropout.beforeConv(0)));
+                convs.add(conv(kernel, stride, innerWidth, dropout.beforeConv(1)));
+                convs.add(conv(1, 1, outWidth, dropout.beforeConv(2)));
+            } else {
+                for (int i = 0; i < span; i++) {
+                    convs.add(conv(kernel, i == 0 ? stride : 1, outWidth, dropout.beforeConv(i)));
+                }
+            }
+            return convs;
+        }
+
+        String addPostActivation(GraphBuilder graph, String input) {
+            List<ConvolutionLayer> convs = convolutions();
+            String x = input;
+            for (int i = 1; i <= convs.size(); i++) {
+                graph.addLayer(prefix + "_conv" + i, convs.get(i - 1), x);
+                boolean last = i == convs.size();
+                if (last && shortcut == Shortcut.NONE) {
+                    return batchNorm(graph, prefix + "_out", Activation.RELU, prefix + "_conv" + i);
+                }
+                x = batchNorm(graph, prefix + "_bn" + i, last ? Activation.IDENTITY : Activation.RELU, prefix + "_conv" + i);
+            }
+            String identity = shortcut(graph, input, true);
+            graph.addVertex(prefix + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), x, identity);
+            graph.addLayer(prefix + "_out", new ActivationLayer.Builder().activation(Activation.RELU).build(), prefix + "_add");
+            return prefix + "_out";
+        }
+
+        String addPreActivation(GraphBuilder graph, String input) {
+            List<ConvolutionLayer> convs = convolutions();
+            String preActivated = batchNorm(graph, prefix + "_bn1", Activation.RELU, input);
+            String x = preActivated;
+            for (int i = 1; i <= convs.size(); i++) {
+                if (i > 1) {
+                    x = batchNorm(graph, prefix + "_bn" + i, Activation.RELU, x);
+                }
+                graph.addLayer(prefix + "_conv" + i, convs.get(i - 1), x);
+                x = prefix + "_conv" + i;
+            }
+            if (shortcut == Shortcut.NONE) {
+                return x;
+            }
+            // Projections see the normalised input; identity (and option A) keeps the raw input.
+            boolean projects = shortcut == Shortcut.C || (shortcut == Shortcut.B && shapeChanges());
+            String identity = shortcut(graph, projects ? preActivated : input, false);
+            graph.addVertex(prefix + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), x, identity);
+            return prefix + "_add";
+        }
+
+        boolean shapeChanges() {
+            return stride != 1 || inWidth != outWidth;
+        }
+
+        /**
+         * The shortcut branch, as fb.resnet.torch decides it: a projection for option C, or for B
+         * where the shape changes; otherwise identity, subsampled and zero-padded where it changes.
+         * A projection is followed by batch norm in post-activation blocks only: in pre-activation
+         * blocks its input is already normalised (He et al. 2016's code).
+         */
+        String shortcut(GraphBuilder graph, String input, boolean batchNormAfterProjection) {
+            String name = prefix + "_shortcut";
+            if (shortcut == Shortcut.C || (shortcut == Shortcut.B && shapeChanges())) {
+                graph.addLayer(name + "_conv", conv(1, stride, outWidth, 0), input);
+                return batchNormAfterProjection
+                        ? batchNorm(graph, name + "_bn", Activation.IDENTITY, name + "_conv")
+                        : name + "_conv";
+            }
+            if (!shapeChanges()) {
+                return input;
+            }
+            // Option A: keep every stride-th pixel (a 1x1 max pool), then append zero channels.
+            String x = input;
+            if (stride != 1) {
+                graph.addLayer(name + "_subsample", new SubsamplingLayer.Builder(PoolingType.MAX)
+                        .kernelSize(1, 1).stride(stride, stride).build(), input);
+                x = name + "_subsample";
+            }
+            if (outWidth == inWidth) {
+                return x;
+            }
+            if (outWidth % inWidth != 0) {
+                throw new IllegalArgumentException("Option A cannot zero-pad " + inWidth + " to " + outWidth + " channels");
+            }
+            List<String> parts = new ArrayList<>(List.of(x));
+            for (int copy = 1; copy < outWidth / inWidth; copy++) {
+                graph.addVertex(name + "_zeros" + copy, new ScaleVertex(0.0), x);
+                parts.add(name + "_zeros" + copy);
+            }
+            graph.addVertex(name + "_pad", new MergeVertex(), parts.toArray(String[]::new));
+            return name + "_pad";
+        }
+    }
+
+    static ConvolutionLayer conv(int kernel, int stride, int filters, double dropoutRate) {
+        ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(kernel, kernel)
+                .stride(stride, stride)
+                .nOut(filters)
+                .hasBias(false)
+                .activation(Activation.IDENTITY);
+        if (dropoutRate > 0) {
+            // DL4J's argument is the probability of keeping a unit.
+            conv.dropOut(new org.deeplearning4j.nn.conf.dropout.Dropout(1 - dropoutRate));
+        }
+        return conv.build();
+    }
+
+    static String batchNorm(GraphBuilder graph, String name, Activation activation, String input) {
+        graph.addLayer(name, new BatchNormalization.Builder().activation(activation).build(), input);
+        return name;
+    }
+}
