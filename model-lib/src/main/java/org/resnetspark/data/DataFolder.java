@@ -1,0 +1,92 @@
+package org.resnetspark.data;
+
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A folder of data files at a Hadoop URI ({@code file://}, {@code hdfs://}, {@code s3a://}, ...) or
+ * a plain local path. A path without a scheme is always local, even where Hadoop's default file
+ * system is HDFS, so that {@code --data /data/cifar} means what it says.
+ */
+public final class DataFolder {
+
+    private final FileSystem fs;
+    private final Path path;
+
+    private DataFolder(FileSystem fs, Path path) {
+        this.fs = fs;
+        this.path = path;
+    }
+
+    public static DataFolder at(String location, Configuration hadoop) throws IOException {
+        Path path = new Path(location);
+        if (path.toUri().getScheme() == null) {
+            path = new Path(new File(location).getAbsoluteFile().toURI());
+        }
+        FileSystem fs = FileSystem.get(path.toUri(), hadoop);
+        return new DataFolder(fs, fs.makeQualified(path));
+    }
+
+    public String uri() {
+        return path.toString();
+    }
+
+    public boolean exists() throws IOException {
+        return fs.exists(path);
+    }
+
+    public DataFolder subfolder(String name) {
+        return new DataFolder(fs, new Path(path, name));
+    }
+
+    /** The first of {@code names} that exists here. */
+    public Optional<DataFile> find(String... names) throws IOException {
+        for (String name : names) {
+            Path file = new Path(path, name);
+            try {
+                FileStatus status = fs.getFileStatus(file);
+                if (status.isFile()) {
+                    return Optional.of(new DataFile(file.toString(), status.getLen(), fs, file));
+                }
+            } catch (FileNotFoundException e) {
+                // try the next name
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first of {@code names} that exists here, or an error naming what is missing and what is here. */
+    public DataFile require(String what, String... names) throws IOException {
+        Optional<DataFile> found = find(names);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        throw new IllegalArgumentException("Missing " + what + ": no file " + String.join(" or ", names) + " in "
+                + uri() + " (" + describeContents() + "). Point --data at the folder holding the dataset's "
+                + "official files, or run generate-data for a synthetic set.");
+    }
+
+    private String describeContents() throws IOException {
+        if (!fs.exists(path)) {
+            return "the folder does not exist";
+        }
+        List<String> names = new ArrayList<>();
+        for (FileStatus status : fs.listStatus(path)) {
+            names.add(status.getPath().getName() + (status.isDirectory() ? "/" : ""));
+        }
+        if (names.isEmpty()) {
+            return "the folder is empty";
+        }
+        names.sort(null);
+        return "it holds " + (names.size() <= 12 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 12)) + " and " + (names.size() - 12) + " more");
+    }
+}
