@@ -2,9 +2,14 @@ package org.resnetspark.jobs;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.resnetspark.models.InputShape;
 import org.resnetspark.models.ModelRegistry;
+import org.resnetspark.models.ModelSpec;
 import org.resnetspark.models.ModelSummary;
+import org.resnetspark.models.NetworkOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -12,12 +17,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = {"List the registered models with their trainable parameters and forward cost per 32x32 image.",
+        description = {"List models with their trained parameters and forward cost per 32x32 image, "
+                + "or describe one layer by layer.",
                 "Names: " + ModelRegistry.ACCEPTED})
 final class ModelsCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..*", paramLabel = "MODEL", description = "Models to describe (default: the paper's networks).")
+    @Parameters(arity = "0..*", paramLabel = "MODEL", description = "Models to list (default: the papers' networks).")
     List<String> names;
+
+    @Option(names = "--describe", paramLabel = "MODEL", description = "Print MODEL layer by layer: names, shapes, parameters.")
+    String describe;
 
     @Option(names = "--json", description = "One JSON object per line instead of a table.")
     boolean json;
@@ -28,25 +37,45 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<String> models = names == null || names.isEmpty() ? ModelRegistry.PAPER_MODELS : names;
+        if (describe != null) {
+            describe(out, ModelRegistry.parse(describe));
+        } else {
+            list(out, names == null || names.isEmpty() ? ModelRegistry.PAPER_MODELS : names);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void list(PrintWriter out, List<String> models) {
         if (!json) {
-            out.printf("%-12s %6s %9s %12s %12s%n", "model", "depth", "params", "MMACs/image", "MFLOPs/image");
+            out.printf("%-28s %6s %10s %12s %12s%n", "model", "depth", "params", "MMACs/image", "MFLOPs/image");
         }
         for (String name : models) {
-            ModelSummary s = ModelSummary.of(name);
+            ModelSpec model = ModelRegistry.parse(name);
+            ModelSummary s = ModelSummary.of(model);
             if (json) {
-                out.printf("{\"model\":\"%s\",\"weight_layers\":%d,\"parameters\":%d,\"multiply_adds\":%d,\"flops\":%d}%n",
-                        s.name(), s.weightLayers(), s.trainableParameters(), s.multiplyAdds(), 2 * s.multiplyAdds());
+                out.printf(Locale.ROOT, "{\"model\":\"%s\",\"depth\":%d,\"parameters\":%d,\"batch_norm_parameters\":%d,"
+                                + "\"multiply_adds\":%d,\"flops\":%d}%n", s.name(), model.depth(), s.trainableParameters(),
+                        s.batchNormParameters(), s.multiplyAdds(), 2 * s.multiplyAdds());
             } else {
-                out.printf("%-12s %6d %8.2fM %12.1f %12.1f%n", s.name(), ModelRegistry.parse(name).depth(),
+                out.printf(Locale.ROOT, "%-28s %6d %9.2fM %12.1f %12.1f%n", s.name(), model.depth(),
                         s.trainableParameters() / 1e6, s.multiplyAdds() / 1e6, 2 * s.multiplyAdds() / 1e6);
             }
         }
         if (!json) {
-            out.println("params: trained parameters (weights, biases, batch-norm scale and shift), as the papers count them.");
+            out.println("params: trained parameters (weights, biases, batch-norm scale and shift).");
             out.println("MMACs: forward multiply-accumulates (what the papers call FLOPs); MFLOPs counts each as 2.");
         }
-        out.flush();
-        return 0;
+    }
+
+    private static void describe(PrintWriter out, ModelSpec model) {
+        ModelSummary s = ModelSummary.of(model);
+        InputShape in = model.input();
+        out.printf(Locale.ROOT, "%s: depth %d, %d classes, input %s, %,d trained parameters (%,d in batch norm), "
+                        + "%.1f M multiply-adds per image%n%n", s.name(), model.depth(), model.numClasses(), in,
+                s.trainableParameters(), s.batchNormParameters(), s.multiplyAdds() / 1e6);
+        // DL4J's own table: vertex names, types, nIn/nOut, parameter counts and shapes, activation shapes.
+        out.println(model.build(NetworkOptions.defaults())
+                .summary(InputType.convolutional(in.height(), in.width(), in.channels())));
     }
 }

@@ -46,10 +46,31 @@ class CommandLineTest {
     }
 
     @Test
+    void modelsListsEveryFamily() {
+        Run run = run("models");
+        for (String family : new String[] {"plain110", "preact164", "resnet164", "wrn-28-10-dropout0.3", "resnet18"}) {
+            assertTrue(run.out().contains(family + " "), family + " missing: " + run.out());
+        }
+        assertTrue(run.out().matches("(?s).*wrn-28-10 +28 +36\\.\\d\\dM.*"), run.out());
+    }
+
+    @Test
+    void describePrintsTheNetworkLayerByLayer() {
+        Run run = run("models", "--describe", "preact11");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("preact11: depth 11, 10 classes, input 3x32x32"), run.out());
+        for (String vertex : new String[] {"stem_conv", "stage1_block1_bn1", "stage1_block1_conv3", "stage1_block1_shortcut_conv",
+                "stage3_block1_add", "final_bn", "pool", "output"}) {
+            assertTrue(run.out().contains(vertex), vertex + " missing: " + run.out());
+        }
+    }
+
+    @Test
     void anUnknownModelIsAnErrorThatListsTheAcceptedNames() {
         Run run = run("benchmark", "--model", "resnet21");
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("Depth 21") && run.err().contains("6n+2"), run.err());
+        assertTrue(run.err().contains("Accepted: ") && run.err().contains("wrn-<depth>-<k>"), run.err());
     }
 
     @Test
