@@ -31,8 +31,11 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" || $# -eq 0 ]]; then
   set -- --help
 fi
 
-if [[ ! -f "$jar" || ! -d "$bundled_spark_home/jars" ]]; then
-  echo "Building train-job.jar (first run, a few minutes)..." >&2
+# Build on first use, and again when a source file or pom is newer than the jar (after a git pull).
+if [[ ! -f "$jar" || ! -d "$bundled_spark_home/jars" ]] \
+   || [[ -n "$(find "$root/pom.xml" "$root/model-lib" "$root/spark-jobs/pom.xml" "$root/spark-jobs/src" \
+              -newer "$jar" \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -print -quit)" ]]; then
+  echo "Building train-job.jar (first run or changed sources, a few minutes)..." >&2
   "$here/ensure-build-tools.sh"
   (cd "$root" && mvn -B -q package -DskipTests) >&2
 fi
