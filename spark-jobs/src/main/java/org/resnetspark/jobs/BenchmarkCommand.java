@@ -1,10 +1,27 @@
 package org.resnetspark.jobs;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.resnetspark.data.SyntheticImages;
+import org.nd4j.linalg.dataset.DataSet;
+import org.resnetspark.data.Augmentation;
+import org.resnetspark.data.Batches;
+import org.resnetspark.data.DataFolder;
+import org.resnetspark.data.Dataset;
+import org.resnetspark.data.ImageSet;
+import org.resnetspark.data.InputPipelineBenchmark;
+import org.resnetspark.data.Normalization;
+import org.resnetspark.data.SyntheticDatasets;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.models.ModelSpec;
 import org.resnetspark.models.NetworkOptions;
@@ -17,8 +34,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "benchmark", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Training throughput of one model in this process (no Spark): warm up, then time a fixed "
-                + "number of training steps on seeded synthetic data.")
+        description = {"Training throughput of one model in this process (no Spark): warm up, then time a fixed "
+                + "number of training steps on batches from the input pipeline.",
+                "Also the input pipeline's throughput on one thread (decode + normalise + augment + batch) on the "
+                + "dataset's files (--data) or on synthetic files in its official format."})
 final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "resnet20", description = "Model name (see 'models').")
@@ -36,6 +55,24 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for weights and data.")
     long seed;
 
+    @Option(names = "--dataset", defaultValue = "cifar10",
+            description = "Format and shape of the data: cifar10, cifar100, mnist, fashion-mnist.")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "URI",
+            description = "Folder of the dataset's files (Hadoop URI or local path); default: synthetic files in its "
+                    + "official format, written to a temporary folder.")
+    String data;
+
+    @Option(names = "--pipeline-images", defaultValue = "10000", description = "Images of the synthetic files.")
+    int pipelineImages;
+
+    @Option(names = "--pipeline-passes", defaultValue = "2", description = "Timed passes over the files (after one untimed).")
+    int pipelinePasses;
+
+    @Option(names = "--normalization", defaultValue = "pixel-mean", description = "pixel-mean, channel-mean-std or none.")
+    String normalization;
+
     @Option(names = "--json", description = "Print one JSON line with the result instead of text.")
     boolean json;
 
@@ -43,28 +80,72 @@ final class BenchmarkCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
-        if (batch < 1 || iterations < 1 || warmup < 0) {
-            throw new IllegalArgumentException("--batch and --iterations must be at least 1, --warmup at least 0");
+    public Integer call() throws IOException {
+        if (batch < 1 || iterations < 1 || warmup < 0 || pipelinePasses < 1 || pipelineImages < 1) {
+            throw new IllegalArgumentException("--batch, --iterations, --pipeline-passes and --pipeline-images must be "
+                    + "at least 1, --warmup at least 0");
         }
         PrintWriter out = spec.commandLine().getOut();
-        ModelSpec net = ModelRegistry.parse(model);
+        Dataset format = Dataset.parse(dataset);
+        Normalization.Mode mode = Normalization.Mode.parse(normalization);
+        ModelSpec net = ModelRegistry.parse(model, format.numClasses(), format.shape());
         String runtime = NativeRuntime.start();
+
+        Path synthetic = data == null ? Files.createTempDirectory("benchmark-" + format.cliName()) : null;
+        InputPipelineBenchmark.Result pipeline;
+        List<DataSet> batches = new ArrayList<>();
+        try {
+            if (synthetic != null) {
+                SyntheticDatasets.writeFiles(format, synthetic, pipelineImages, 1, seed, false);
+            }
+            DataFolder folder = DataFolder.at(data != null ? data : synthetic.toString(), new Configuration());
+            Augmentation augmentation = Augmentation.paper(format.flipByDefault());
+            pipeline = InputPipelineBenchmark.run(format, folder, mode, augmentation, batch, seed, pipelinePasses);
+            // The training steps run on the pipeline's own batches.
+            ImageSet train = format.read(folder, Dataset.Split.TRAIN);
+            Normalization norm = Normalization.fit(mode, train);
+            Iterator<DataSet> epoch = Batches.epoch(train, norm, augmentation, batch, seed, 0);
+            while (epoch.hasNext() && batches.size() < 4) {
+                batches.add(epoch.next());
+            }
+        } finally {
+            deleteRecursively(synthetic);
+        }
+
         ComputationGraph graph = net.build(NetworkOptions.defaults().withSeed(seed));
-        var data = new SyntheticImages(net.input(), net.numClasses(), seed).batches(4, batch, seed);
         Progress progress = new Progress("benchmark " + net.name(), iterations, System.err, 10);
-        ThroughputBenchmark.Result result = ThroughputBenchmark.run(graph, data, warmup, iterations, progress);
+        ThroughputBenchmark.Result result = ThroughputBenchmark.run(graph, batches, warmup, iterations, progress);
+        double ratio = pipeline.imagesPerSecond() / result.imagesPerSecond();
 
         if (json) {
             out.printf(Locale.ROOT, "{\"model\":\"%s\",\"batch\":%d,\"warmup\":%d,\"iterations\":%d,"
-                            + "\"images_per_second\":%.2f,\"ms_per_iteration\":%.1f,\"runtime\":\"%s\"}%n",
-                    net.name(), batch, warmup, iterations, result.imagesPerSecond(), result.msPerIteration(), runtime);
+                            + "\"images_per_second\":%.2f,\"ms_per_iteration\":%.1f,\"dataset\":\"%s\","
+                            + "\"pipeline_images\":%d,\"pipeline_images_per_second\":%.0f,"
+                            + "\"pipeline_epoch_images_per_second\":%.0f,\"pipeline_to_training\":%.1f,\"runtime\":\"%s\"}%n",
+                    net.name(), batch, warmup, iterations, result.imagesPerSecond(), result.msPerIteration(),
+                    format.cliName(), pipeline.images(), pipeline.imagesPerSecond(), pipeline.epochImagesPerSecond(),
+                    ratio, runtime);
         } else {
             out.printf(Locale.ROOT, "%s, batch %d, %d timed steps after %d warm-up: %.1f images/s, %.1f ms per step%n",
                     net.name(), batch, iterations, warmup, result.imagesPerSecond(), result.msPerIteration());
+            out.printf(Locale.ROOT, "input pipeline, %s, %d images, one thread: %.0f images/s decode + normalise + "
+                            + "augment + batch (%.0f images/s without decoding, which happens once per run), "
+                            + "%.1fx the training throughput%n", format.cliName(), pipeline.images(),
+                    pipeline.imagesPerSecond(), pipeline.epochImagesPerSecond(), ratio);
             out.println("runtime: " + runtime);
         }
         out.flush();
         return 0;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }

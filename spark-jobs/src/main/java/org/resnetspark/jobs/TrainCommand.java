@@ -15,25 +15,31 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.DataSet;
-import org.resnetspark.data.SyntheticImages;
+import org.resnetspark.data.Batches;
+import org.resnetspark.data.ImageSet;
+import org.resnetspark.data.Normalization;
+import org.resnetspark.data.PreparedData;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.models.ModelSpec;
 import org.resnetspark.models.NetworkOptions;
 import org.resnetspark.runtime.NativeRuntime;
 import org.resnetspark.spark.ParameterAveraging;
 import org.resnetspark.spark.SparkJobs;
+import org.resnetspark.spark.data.SparkTrainingSet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * First cut of the training job: parameter averaging across Spark workers on seeded synthetic
- * CIFAR-shaped data. The datasets, the paper's schedule, checkpoints and metrics come next.
+ * The training job: parameter averaging across Spark workers on a dataset prepared by the
+ * paper's protocol (split, normalisation, per-epoch augmentation inside the executors). The
+ * paper's schedule, checkpoints and metrics come next.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Train a model with parameter averaging across Spark workers "
-                + "(first cut: seeded synthetic CIFAR-shaped data).")
+        description = "Train a model with parameter averaging across Spark workers on CIFAR-10/100, "
+                + "MNIST, Fashion-MNIST or seeded synthetic data.")
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "resnet20", description = "Model name (see 'models').")
@@ -51,10 +57,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "2", description = "Passes over the training set.")
     int epochs;
 
-    @Option(names = "--train-size", defaultValue = "2560", description = "Synthetic training images.")
-    int trainSize;
+    @Mixin
+    DataOptions dataOptions;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for weights and data.")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for weights, split, shuffling and augmentation.")
     long seed;
 
     @Option(names = "--out", description = "Where to write model.zip: a Hadoop URI (file://, hdfs://, s3a://) or a local path.")
@@ -66,35 +72,44 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter log = spec.commandLine().getOut();
-        ModelSpec netSpec = ModelRegistry.parse(model);
-        if (trainSize < 1 || epochs < 1) {
-            throw new IllegalArgumentException("--train-size and --epochs must be at least 1");
+        ModelRegistry.parse(model); // an unknown model name fails before Spark starts
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be at least 1");
         }
-        try (JavaSparkContext sc = SparkJobs.start("train " + netSpec.name())) {
+        try (JavaSparkContext sc = SparkJobs.start("train " + model)) {
             log.println("runtime: " + NativeRuntime.start());
+            PreparedData data = dataOptions.prepare(seed, sc.hadoopConfiguration(), log);
+            log.println(data.summary());
+            ModelSpec netSpec = ModelRegistry.parse(model, data.numClasses(), data.shape());
             ParameterAveraging averaging = new ParameterAveraging(
                     workers != null ? workers : sc.defaultParallelism(), batchPerWorker, averagingFrequency);
             log.printf("%s: %d workers x %d images = effective batch %d, averaging every %d steps%n",
                     netSpec.name(), averaging.workers(), batchPerWorker, averaging.effectiveBatch(), averagingFrequency);
 
-            SyntheticImages images = new SyntheticImages(netSpec.input(), netSpec.numClasses(), seed);
-            int batches = Math.max(1, trainSize / batchPerWorker);
-            JavaRDD<DataSet> train = sc.parallelize(images.batches(batches, batchPerWorker, seed), averaging.workers());
-            DataSet probe = images.batch(256, -1);
+            // Validation images (or training images when there are none) without augmentation.
+            ImageSet probeImages = (data.validation().size() > 0 ? data.validation() : data.train()).first(512);
+            DataSet probe = DataSet.merge(Batches.unaugmented(probeImages, data.normalization(), 512));
+            String probeName = data.validation().size() > 0 ? "validation loss" : "training loss";
 
             ComputationGraph net = netSpec.build(NetworkOptions.defaults().withSeed(seed));
             SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster());
-            log.printf(Locale.ROOT, "epoch 0: loss %.4f%n", net.score(probe));
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                long start = System.nanoTime();
-                sparkNet.fit(train);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                log.printf(Locale.ROOT, "epoch %d: loss %.4f, %.1f s, %.1f images/s%n", epoch,
-                        sparkNet.getNetwork().score(probe), seconds, batches * batchPerWorker / seconds);
-                log.flush();
+            log.printf(Locale.ROOT, "epoch 0: %s %.4f%n", probeName, net.score(probe));
+            log.flush();
+            try (SparkTrainingSet train = new SparkTrainingSet(sc, data.train(), data.normalization(),
+                    data.augmentation(), averaging.workers(), batchPerWorker, seed)) {
+                for (int epoch = 1; epoch <= epochs; epoch++) {
+                    long start = System.nanoTime();
+                    JavaRDD<DataSet> batches = train.epoch(epoch - 1);
+                    sparkNet.fit(batches);
+                    batches.unpersist(false); // DL4J persists each epoch's batches and never frees them
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    log.printf(Locale.ROOT, "epoch %d: %s %.4f, %.1f s, %.1f images/s%n", epoch, probeName,
+                            sparkNet.getNetwork().score(probe), seconds, train.count() / seconds);
+                    log.flush();
+                }
             }
             if (out != null) {
-                URI written = save(sparkNet.getNetwork(), out, sc.hadoopConfiguration());
+                URI written = save(sparkNet.getNetwork(), data.normalization(), out, sc.hadoopConfiguration());
                 log.println("model written to " + written);
             }
         }
@@ -102,15 +117,18 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Writes model.zip under {@code dir} through Hadoop's file system, via a temporary name. */
-    static URI save(ComputationGraph net, String dir, Configuration hadoop) throws Exception {
+    /**
+     * Writes model.zip under {@code dir} through Hadoop's file system, via a temporary name, with
+     * the normalisation inside it so that evaluation applies the same statistics.
+     */
+    static URI save(ComputationGraph net, Normalization normalization, String dir, Configuration hadoop) throws Exception {
         Path folder = new Path(URI.create(dir));
         FileSystem fs = FileSystem.get(folder.toUri(), hadoop);
         fs.mkdirs(folder);
         Path target = new Path(folder, "model.zip");
         Path temporary = new Path(folder, ".model.zip.partial");
         try (OutputStream stream = fs.create(temporary, true)) {
-            ModelSerializer.writeModel(net, stream, true);
+            ModelSerializer.writeModel(net, stream, true, normalization);
         }
         fs.delete(target, false);
         if (!fs.rename(temporary, target)) {
@@ -120,6 +138,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static List<String> usageExamples() {
-        return List.of("train --model resnet20 --workers 2 --batch-per-worker 64 --out file:///tmp/run1");
+        return List.of("train --model resnet20 --workers 2 --batch-per-worker 64 --out file:///tmp/run1",
+                "train --model resnet20 --dataset cifar10 --data hdfs:///datasets/cifar-10-batches-bin --out hdfs:///runs/r20");
     }
 }

@@ -1,0 +1,113 @@
+package org.resnetspark.jobs;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.resnetspark.data.Augmentation;
+import org.resnetspark.data.DataFolder;
+import org.resnetspark.data.Dataset;
+import org.resnetspark.data.DatasetCache;
+import org.resnetspark.data.ImageSet;
+import org.resnetspark.data.Normalization;
+import org.resnetspark.data.PreparedData;
+import org.resnetspark.data.SyntheticDatasets;
+import org.resnetspark.models.InputShape;
+import picocli.CommandLine.Option;
+
+/** The data options of the training job (a picocli mixin): which dataset, where from, and the protocol. */
+final class DataOptions {
+
+    static final String SYNTHETIC = "synthetic";
+    /** The paper's validation set: 45k/5k on CIFAR-10. */
+    static final int PAPER_VALIDATION_SIZE = 5000;
+
+    @Option(names = "--dataset", defaultValue = SYNTHETIC,
+            description = "cifar10, cifar100, mnist, fashion-mnist, or synthetic (seeded CIFAR-shaped images made in memory).")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "URI",
+            description = "Folder of the dataset's official files (or of the archive's top folder): a Hadoop URI "
+                    + "(file://, hdfs://, s3a://) or a local path. Without it, CIFAR comes from the download cache.")
+    String data;
+
+    @Option(names = "--cache-dir", defaultValue = "${sys:user.home}/.cache/resnet-spark",
+            description = "Where CIFAR archives are downloaded, checked and unpacked once, on the driver's machine.")
+    Path cacheDir;
+
+    @Option(names = "--offline", description = "Never download: a dataset missing from the cache is an error.")
+    boolean offline;
+
+    @Option(names = "--val-size", paramLabel = "N",
+            description = "Training images held out for validation, drawn with the seed (default: 5000, or a tenth "
+                    + "of the training images when that is fewer; 0 trains on all of them).")
+    Integer validationSize;
+
+    @Option(names = "--normalization", defaultValue = "pixel-mean",
+            description = "pixel-mean (the paper: the training split's mean image), channel-mean-std, or none. "
+                    + "Saved inside model.zip.")
+    String normalization;
+
+    @Option(names = "--train-limit", paramLabel = "N", description = "Use only the first N images of the training files.")
+    Integer trainLimit;
+
+    @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Training augmentation: pad 4 pixels of zeros, random crop, and flips (see --flip).")
+    boolean augment;
+
+    @Option(names = "--flip", negatable = true,
+            description = "Random horizontal flips in the augmentation (default: on, off for mnist digits).")
+    Boolean flip;
+
+    @Option(names = "--train-size", defaultValue = "2560", description = "Training images of --dataset synthetic.")
+    int syntheticTrainSize;
+
+    /** Reads (or downloads) the dataset, checks it, and applies the protocol; errors stop here, before training. */
+    PreparedData prepare(long seed, Configuration hadoop, PrintWriter log) throws IOException {
+        Normalization.Mode mode = Normalization.Mode.parse(normalization);
+        ImageSet trainFiles;
+        ImageSet test;
+        String name;
+        boolean flipDefault;
+        if (dataset.trim().equalsIgnoreCase(SYNTHETIC)) {
+            if (syntheticTrainSize < 2) {
+                throw new IllegalArgumentException("--train-size must be at least 2");
+            }
+            int testSize = Math.max(1, syntheticTrainSize / 10);
+            ImageSet all = SyntheticDatasets.images(InputShape.CIFAR, 10, syntheticTrainSize + testSize, seed);
+            trainFiles = all.slice(0, syntheticTrainSize);
+            test = all.slice(syntheticTrainSize, syntheticTrainSize + testSize);
+            name = SYNTHETIC;
+            flipDefault = true;
+        } else {
+            Dataset d = Dataset.parse(dataset);
+            DataFolder folder = folder(d, hadoop, log);
+            trainFiles = d.read(folder, Dataset.Split.TRAIN);
+            test = d.read(folder, Dataset.Split.TEST);
+            log.printf("read %d training and %d test images of %s from %s%n", trainFiles.size(), test.size(),
+                    d.cliName(), folder.uri());
+            name = d.cliName();
+            flipDefault = d.flipByDefault();
+        }
+        if (trainLimit != null) {
+            if (trainLimit < 2) {
+                throw new IllegalArgumentException("--train-limit must be at least 2, got " + trainLimit);
+            }
+            trainFiles = trainFiles.first(trainLimit);
+        }
+        int validation = validationSize != null ? validationSize
+                : Math.min(PAPER_VALIDATION_SIZE, trainFiles.size() / 10);
+        Augmentation augmentation = augment ? Augmentation.paper(flip != null ? flip : flipDefault) : Augmentation.NONE;
+        return PreparedData.of(name, trainFiles, test, validation, mode, augmentation, seed);
+    }
+
+    private DataFolder folder(Dataset d, Configuration hadoop, PrintWriter log) throws IOException {
+        if (data != null) {
+            return DataFolder.at(data, hadoop);
+        }
+        log.flush();
+        DatasetCache cache = new DatasetCache(cacheDir, offline, System.err, 2.0);
+        Path unpacked = cache.prepare(d.archive());
+        return DataFolder.at(unpacked.toString(), hadoop);
+    }
+}

@@ -1,0 +1,118 @@
+package org.resnetspark.spark.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.resnetspark.data.Normalization;
+import org.resnetspark.jobs.Main;
+
+/** The train, benchmark and generate-data commands on dataset files, as a user runs them (in this JVM). */
+class TrainOnDatasetFilesTest {
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+    }
+
+    @BeforeAll
+    static void localSpark() {
+        System.setProperty("spark.master", "local[2]");
+        System.setProperty("spark.ui.enabled", "false");
+        System.setProperty("spark.driver.host", "localhost");
+    }
+
+    @AfterAll
+    static void clear() {
+        System.clearProperty("spark.master");
+        System.clearProperty("spark.ui.enabled");
+        System.clearProperty("spark.driver.host");
+    }
+
+    @Test
+    void trainsOnGeneratedFashionMnistFilesAndSavesTheNormalisationInTheModel(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("fashion");
+        Run generated = run("generate-data", "--dataset", "fashion-mnist", "--out", data.toString(),
+                "--train", "120", "--test", "20", "--gzip");
+        assertEquals(0, generated.exitCode(), generated.err());
+        assertTrue(Files.exists(data.resolve("train-images-idx3-ubyte.gz")), generated.out());
+
+        Path out = dir.resolve("run");
+        Run run = run("train", "--model", "resnet8", "--dataset", "fashion-mnist", "--data", data.toUri().toString(),
+                "--workers", "2", "--batch-per-worker", "16", "--epochs", "1", "--val-size", "20",
+                "--normalization", "channel-mean-std", "--out", out.toString());
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("read 120 training and 20 test images of fashion-mnist"), run.out());
+        assertTrue(run.out().contains("fashion-mnist: 100 training, 20 validation, 20 test images of 1x28x28, 10 classes;"
+                + " normalization channel-mean-std"), run.out());
+        assertTrue(run.out().contains("augmentation pad 4 + random crop + flip"), run.out());
+        assertTrue(run.out().matches("(?s).*epoch 1: validation loss [0-9.]+.*"), run.out());
+        var restored = ModelSerializer.restoreComputationGraphAndNormalizer(out.resolve("model.zip").toFile(), false);
+        // A network for 28x28 grey images, 10 classes.
+        assertArrayEquals(new long[] {1, 10},
+                restored.getFirst().outputSingle(Nd4j.zeros(DataType.FLOAT, 1, 1, 28, 28)).shape());
+        Normalization normalization = assertInstanceOf(Normalization.class, restored.getSecond());
+        assertEquals(Normalization.Mode.CHANNEL_MEAN_STD, normalization.mode());
+    }
+
+    @Test
+    void aBadDataFileStopsTheJobBeforeTrainingWithOneLine(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("generate-data", "--dataset", "cifar10", "--out", dir.toString(), "--train", "10",
+                "--test", "2").exitCode());
+        Files.write(dir.resolve("data_batch_4.bin"), new byte[100]);
+
+        Run run = run("train", "--model", "resnet8", "--dataset", "cifar10", "--data", dir.toString(), "--epochs", "1");
+
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().startsWith("Error: "), run.err());
+        assertTrue(run.err().contains("data_batch_4.bin: 100 bytes is not a whole number of CIFAR-10 records"), run.err());
+        assertTrue(!run.out().contains("epoch 0"), run.out());
+    }
+
+    @Test
+    void offlineWithAnEmptyCacheSaysWhatToDo(@TempDir Path dir) {
+        Run run = run("train", "--model", "resnet8", "--dataset", "cifar100", "--offline", "--cache-dir", dir.toString());
+
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("No cifar-100-binary.tar.gz in the dataset cache " + dir), run.err());
+        assertTrue(run.err().contains("03b5dce01913d631647c71ecec9e9cb8"), run.err());
+    }
+
+    @Test
+    void benchmarkReportsThePipelineNextToTraining() {
+        Run run = run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup", "1", "--iterations", "2",
+                "--pipeline-images", "500", "--json");
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().matches("(?s).*\"dataset\":\"cifar10\",\"pipeline_images\":500,"
+                + "\"pipeline_images_per_second\":[0-9]+,\"pipeline_epoch_images_per_second\":[0-9]+,"
+                + "\"pipeline_to_training\":[0-9.]+.*"), run.out());
+    }
+}
