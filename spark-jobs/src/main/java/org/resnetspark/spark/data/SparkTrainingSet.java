@@ -18,7 +18,7 @@ import scala.Tuple2;
 
 /**
  * The training split as a Spark RDD: decoded once on the driver, parallelised as raw bytes and
- * kept in executor memory (3 KB per CIFAR image). Each epoch it is reshuffled across
+ * kept by the executors (3 KB per CIFAR image; spilled to local disk rather than sent again). Each epoch it is reshuffled across
  * {@code partitions} by seeded random keys, and each executor normalises, augments and batches
  * its own examples, so the driver never builds float batches and no file is read again.
  */
@@ -55,7 +55,7 @@ public final class SparkTrainingSet implements AutoCloseable {
         }
         long bytes = (long) train.size() * train.imageBytes();
         int slices = (int) Math.max(partitions, (bytes + SLICE_BYTES - 1) / SLICE_BYTES);
-        this.examples = sc.parallelize(list, slices).setName("training examples").persist(StorageLevel.MEMORY_ONLY());
+        this.examples = sc.parallelize(list, slices).setName("training examples").persist(StorageLevel.MEMORY_AND_DISK());
         this.count = examples.count();
     }
 
