@@ -134,6 +134,8 @@ class AugmentationTest {
 
     @Test
     void twentyEightPixelImagesArePaddedAndCroppedAtTheirSize() {
+        assertFalse(Dataset.MNIST.flipByDefault(), "a flipped digit is another digit");
+        assertTrue(Dataset.FASHION_MNIST.flipByDefault() && Dataset.CIFAR10.flipByDefault());
         InputShape mnist = InputShape.MNIST;
         ImageSet images = coordinateImages(mnist, 2000);
         Normalization none = Normalization.fit(Normalization.Mode.NONE, images);

@@ -128,6 +128,20 @@ class DatasetCacheTest {
     }
 
     @Test
+    void aDamagedCachedArchiveIsNotUnpacked() throws Exception {
+        Path folder = cache(false).prepare(served(archiveMd5));
+        Files.delete(folder.resolve(DatasetCache.COMPLETE_MARKER));
+        Path archive = work.resolve("cache/cifar-10-binary.tar.gz");
+        byte[] bytes = Files.readAllBytes(archive);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(archive, bytes);
+
+        IllegalStateException error = assertThrows(IllegalStateException.class, () -> cache(true).prepare(served(archiveMd5)));
+        assertTrue(error.getMessage().contains(archive + " has md5 "), error.getMessage());
+        assertTrue(error.getMessage().contains("Delete it and run again"), error.getMessage());
+    }
+
+    @Test
     void aChecksumMismatchKeepsNothing() {
         String wrong = "00000000000000000000000000000000";
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> cache(false).prepare(served(wrong)));

@@ -83,6 +83,20 @@ class TrainOnDatasetFilesTest {
     }
 
     @Test
+    void digitsAreNotFlippedAndValSizeZeroTrainsOnEveryImage(@TempDir Path dir) {
+        assertEquals(0, run("generate-data", "--dataset", "mnist", "--out", dir.toString(), "--train", "64",
+                "--test", "8").exitCode());
+
+        Run run = run("train", "--model", "resnet8", "--dataset", "mnist", "--data", dir.toString(), "--workers", "2",
+                "--batch-per-worker", "16", "--epochs", "1", "--val-size", "0");
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("mnist: 64 training, 0 validation, 8 test images of 1x28x28, 10 classes; "
+                + "normalization pixel-mean; augmentation pad 4 + random crop" + System.lineSeparator()), run.out());
+        assertTrue(run.out().contains("epoch 1: training loss"), run.out());
+    }
+
+    @Test
     void aBadDataFileStopsTheJobBeforeTrainingWithOneLine(@TempDir Path dir) throws Exception {
         assertEquals(0, run("generate-data", "--dataset", "cifar10", "--out", dir.toString(), "--train", "10",
                 "--test", "2").exitCode());
