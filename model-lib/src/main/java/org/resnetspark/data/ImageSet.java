@@ -32,7 +32,7 @@ public final class ImageSet {
         long bytes = count * shape.channels() * shape.height() * shape.width();
         if (bytes > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException(what + ": " + count + " images of " + shape + " need " + bytes
-                    + " bytes, more than one Java array holds (2 GB). Use --train-limit or fewer files.");
+                    + " bytes, more than one Java array holds (2 GB). Split the data into smaller files.");
         }
         return new byte[(int) bytes];
     }

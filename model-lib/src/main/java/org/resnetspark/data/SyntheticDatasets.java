@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -114,8 +115,10 @@ public final class SyntheticDatasets {
                 }
             }
         } finally {
-            for (Path file : Files.list(staging).toList()) {
-                Files.delete(file);
+            try (Stream<Path> files = Files.list(staging)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
             }
             Files.delete(staging);
         }
