@@ -92,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
             String probeName = data.validation().size() > 0 ? "validation loss" : "training loss";
 
             ComputationGraph net = netSpec.build(NetworkOptions.defaults().withSeed(seed));
-            SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster());
+            SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster(seed));
             log.printf(Locale.ROOT, "epoch 0: %s %.4f%n", probeName, net.score(probe));
             log.flush();
             try (SparkTrainingSet train = new SparkTrainingSet(sc, data.train(), data.normalization(),

@@ -1,6 +1,7 @@
 package org.resnetspark.spark;
 
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 
 /**
@@ -25,15 +26,20 @@ public record ParameterAveraging(int workers, int batchPerWorker, int averagingF
     /**
      * The training master for RDDs whose elements are DataSets of {@code batchPerWorker} images.
      * saveUpdater must be set: its builder field defaults to false, and momentum would then
-     * restart at every averaging round.
+     * restart at every averaging round. {@code splitSeed} fixes how DL4J cuts the RDD into
+     * averaging rounds (by default it draws from the clock, so no two runs train alike). The RDD
+     * must already hold one balanced partition per worker (as {@code SparkTrainingSet} makes it):
+     * DL4J's own repartitioning shuffles, and a shuffle's order varies from run to run.
      */
-    public ParameterAveragingTrainingMaster trainingMaster() {
+    public ParameterAveragingTrainingMaster trainingMaster(long splitSeed) {
         return new ParameterAveragingTrainingMaster.Builder(workers, batchPerWorker)
+                .rngSeed(splitSeed)
                 .batchSizePerWorker(batchPerWorker)
                 .averagingFrequency(averagingFrequency)
                 .saveUpdater(true)
                 .workerPrefetchNumBatches(2)
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .repartionData(Repartition.Never)
                 .build();
     }
 }

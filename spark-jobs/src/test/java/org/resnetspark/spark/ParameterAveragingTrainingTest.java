@@ -30,7 +30,7 @@ class ParameterAveragingTrainingTest {
             ComputationGraph net = spec.build(NetworkOptions.defaults().withSeed(3));
             double before = net.score(probe);
 
-            SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster());
+            SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster(1));
             sparkNet.fit(train);
             sparkNet.fit(train);
             double after = sparkNet.getNetwork().score(probe);

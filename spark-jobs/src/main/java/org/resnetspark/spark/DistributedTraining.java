@@ -1,0 +1,251 @@
+package org.resnetspark.spark;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.shade.jackson.core.JsonProcessingException;
+import org.nd4j.shade.jackson.core.type.TypeReference;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.resnetspark.data.ImageSet;
+import org.resnetspark.data.PreparedData;
+import org.resnetspark.data.Seeds;
+import org.resnetspark.models.ModelSpec;
+import org.resnetspark.models.ModelSummary;
+import org.resnetspark.models.NetworkOptions;
+import org.resnetspark.spark.data.SparkTrainingSet;
+import org.resnetspark.training.Checkpoints;
+import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.TrainingRecipe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop of the train job: epochs of parameter averaging over the training RDD, the
+ * recipe's learning rate by global iteration, evaluation, metrics, checkpoints and resume.
+ *
+ * <p>Global iterations are optimisation steps at the effective batch: in each averaging round
+ * every worker takes the same number of local steps in parallel, so one local step of each
+ * worker is one global step. The network's iteration count (which drives the learning-rate
+ * schedule on the workers) is set from this count after every epoch.
+ */
+public final class DistributedTraining {
+
+    private static final Logger log = LoggerFactory.getLogger(DistributedTraining.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SPLIT_STREAM = 0x5B17L;
+
+    /**
+     * @param checkpointEvery epochs between checkpoints (the last epoch always gets one)
+     * @param trainEvalSize   training images (unaugmented) whose error is reported each epoch
+     */
+    public record Settings(ModelSpec model, TrainingRecipe recipe, ParameterAveraging averaging, long seed,
+                           int checkpointEvery, int keepCheckpoints, int trainEvalSize, boolean resume) {
+    }
+
+    /** Thrown when the loss stops being a number; the last checkpoint stays the newest. */
+    public static final class DivergedException extends IllegalStateException {
+        DivergedException(String message) {
+            super(message);
+        }
+    }
+
+    private final JavaSparkContext sc;
+    private final Settings settings;
+    private final PreparedData data;
+    private final RunFolder out;
+    private final PrintWriter console;
+    private final Checkpoints checkpoints;
+    private final List<String> metrics = new ArrayList<>();
+
+    public DistributedTraining(JavaSparkContext sc, Settings settings, PreparedData data, RunFolder out, PrintWriter console) {
+        this.sc = sc;
+        this.settings = settings;
+        this.data = data;
+        this.out = out;
+        this.console = console;
+        this.checkpoints = new Checkpoints(out, settings.keepCheckpoints());
+    }
+
+    /** Global steps of one epoch at the effective batch. */
+    public static int iterationsPerEpoch(int trainImages, int effectiveBatch) {
+        return (trainImages + effectiveBatch - 1) / effectiveBatch;
+    }
+
+    /** Trains to the recipe's last iteration and returns the final network. */
+    public ComputationGraph run(Map<String, Object> runInfo) throws IOException {
+        TrainingRecipe recipe = settings.recipe();
+        ParameterAveraging averaging = settings.averaging();
+        int perEpoch = iterationsPerEpoch(data.train().size(), averaging.effectiveBatch());
+        ISchedule schedule = recipe.schedule(averaging.effectiveBatch(), perEpoch);
+        long startNanos = System.nanoTime();
+
+        ComputationGraph net;
+        int epoch = 0;
+        long iteration = 0;
+        double previousSeconds = 0;
+        boolean warmupDone = recipe.warmup() != TrainingRecipe.Warmup.PAPER;
+        var resumed = settings.resume() ? checkpoints.latest() : java.util.Optional.<Checkpoints.Checkpoint>empty();
+        if (resumed.isPresent()) {
+            var checkpoint = resumed.get();
+            net = checkpoints.loadModel(checkpoint);
+            epoch = checkpoint.epoch();
+            iteration = checkpoint.iteration();
+            warmupDone = Boolean.TRUE.equals(checkpoint.state().get("warmup_done"));
+            previousSeconds = ((Number) checkpoint.state().getOrDefault("seconds", 0)).doubleValue();
+            restoreMetrics(epoch);
+            console.printf("Resuming from %s: epoch %d, iteration %d%n", checkpoint.modelFile(), epoch, iteration);
+        } else {
+            net = settings.model().build(NetworkOptions.defaults()
+                    .withSeed(settings.seed())
+                    .withL2(recipe.weightDecay())
+                    .withUpdater(recipe.updater(warmupDone ? schedule : recipe.warmupSchedule())));
+        }
+
+        SparkComputationGraph sparkNet = null;
+        ImageSet trainProbe = data.train().first(Math.min(settings.trainEvalSize(), data.train().size()));
+        int totalEpochs = (int) ((recipe.maxIterations() + perEpoch - 1) / perEpoch);
+        try (SparkTrainingSet train = new SparkTrainingSet(sc, data.train(), data.normalization(), data.augmentation(),
+                averaging.workers(), averaging.batchPerWorker(), settings.seed())) {
+            while (iteration < recipe.maxIterations()) {
+                epoch++;
+                long epochStart = System.nanoTime();
+                long steps = Math.min(perEpoch, recipe.maxIterations() - iteration);
+                JavaRDD<DataSet> batches = limit(train.epoch(epoch - 1), steps);
+                // A master per epoch, seeded by the epoch: a resumed run cuts its rounds as an uninterrupted one.
+                sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster(Seeds.mix(settings.seed(), SPLIT_STREAM, epoch)));
+                sparkNet.fit(batches);
+                batches.unpersist(false);   // DL4J persists each epoch's batches and never frees them
+                iteration += steps;
+                net = sparkNet.getNetwork();
+                net.getConfiguration().setIterationCount((int) iteration);
+                net.getConfiguration().setEpochCount(epoch);
+                double seconds = (System.nanoTime() - epochStart) / 1e9;
+
+                double loss = sparkNet.getScore();
+                if (!Double.isFinite(loss)) {
+                    throw new DivergedException(String.format(Locale.ROOT, "Training diverged at epoch %d (iteration %d): "
+                            + "the loss is %s. The last good checkpoint is kept in %s; lower --lr, or use --warmup "
+                            + "for very deep nets, and resume with --resume.", epoch, iteration, loss, out.resolve(RunFolder.CHECKPOINTS)));
+                }
+                double trainError = 1 - evaluate(sparkNet, trainProbe).accuracy();
+                Double validationError = data.validation().size() > 0
+                        ? 1 - evaluate(sparkNet, data.validation()).accuracy() : null;
+                if (!warmupDone && trainError < TrainingRecipe.PAPER_WARMUP_ERROR) {
+                    warmupDone = true;
+                    net.setLearningRate(schedule);
+                    console.printf(Locale.ROOT, "Warmup done at iteration %d (training error %.1f%% < 80%%): "
+                            + "learning rate %.3g from now on%n", iteration, 100 * trainError, schedule.valueAt((int) iteration, epoch));
+                }
+
+                double lr = (warmupDone ? schedule : recipe.warmupSchedule()).valueAt((int) Math.max(0, iteration - 1), epoch);
+                double elapsed = previousSeconds + (System.nanoTime() - startNanos) / 1e9;
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("epoch", epoch);
+                line.put("iteration", iteration);
+                line.put("learning_rate", lr);
+                line.put("train_loss", loss);
+                line.put("train_error", trainError);
+                line.put("validation_error", validationError);
+                line.put("images_per_second", steps * averaging.effectiveBatch() / seconds);
+                line.put("seconds", seconds);
+                line.put("elapsed_seconds", elapsed);
+                line.put("effective_batch", averaging.effectiveBatch());
+                metrics.add(JSON.writeValueAsString(line));
+                out.writeString(RunFolder.METRICS, String.join("\n", metrics) + "\n");
+
+                boolean last = iteration >= recipe.maxIterations();
+                if (last || epoch % settings.checkpointEvery() == 0) {
+                    checkpoints.save(epoch, iteration, Map.of("warmup_done", warmupDone, "seconds", elapsed),
+                            net, data.normalization());
+                }
+                double eta = elapsed / iteration * (recipe.maxIterations() - iteration);
+                String progress = String.format(Locale.ROOT, "epoch %d/%d, iteration %d/%d, lr %.3g, loss %.4f, "
+                                + "train error %.2f%%%s, %.1f images/s, %.0f s, ETA %s", epoch, totalEpochs, iteration,
+                        recipe.maxIterations(), lr, loss, 100 * trainError,
+                        validationError == null ? "" : String.format(Locale.ROOT, ", validation error %.2f%%", 100 * validationError),
+                        steps * averaging.effectiveBatch() / seconds, seconds, formatDuration(eta));
+                console.println(progress);
+                console.flush();
+                log.debug("{}", line);
+            }
+            runInfo.put("epochs", epoch);
+            runInfo.put("iterations", iteration);
+        }
+        if (sparkNet == null) {   // resumed from a run that had already finished
+            sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster(settings.seed()));
+        }
+        if (data.test().size() > 0) {
+            Evaluation test = evaluate(sparkNet, data.test());
+            runInfo.put("test_error", 1 - test.accuracy());
+            runInfo.put("test_images", data.test().size());
+            console.printf(Locale.ROOT, "test error %.2f%% on %d images%n", 100 * (1 - test.accuracy()), data.test().size());
+        }
+        runInfo.put("parameters", ModelSummary.of(settings.model()).trainableParameters());
+        runInfo.put("total_seconds", previousSeconds + (System.nanoTime() - startNanos) / 1e9);
+        return net;
+    }
+
+    private Evaluation evaluate(SparkComputationGraph net, ImageSet images) {
+        return SparkEvaluation.evaluate(sc, net, images, data.normalization(), settings.averaging().workers(),
+                Math.max(64, settings.averaging().batchPerWorker()));
+    }
+
+    /** The epoch's batches, cut to {@code steps} global steps (each partition is one worker's share). */
+    static JavaRDD<DataSet> limit(JavaRDD<DataSet> batches, long steps) {
+        return batches.mapPartitions(partition -> new Iterator<DataSet>() {
+            long taken;
+
+            @Override
+            public boolean hasNext() {
+                return taken < steps && partition.hasNext();
+            }
+
+            @Override
+            public DataSet next() {
+                taken++;
+                return partition.next();
+            }
+        });
+    }
+
+    /** Keeps the metrics of the epochs a resumed run has already done. */
+    private void restoreMetrics(int throughEpoch) throws IOException {
+        if (!out.exists(RunFolder.METRICS)) {
+            return;
+        }
+        for (String line : out.readString(RunFolder.METRICS).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<String, Object> values = JSON.readValue(line, new TypeReference<Map<String, Object>>() { });
+            if (((Number) values.get("epoch")).intValue() <= throughEpoch) {
+                metrics.add(line);
+            }
+        }
+    }
+
+    static String formatDuration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : String.format("%dm%02ds", s / 60, s % 60);
+    }
+
+    public static String json(Object value) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package org.resnetspark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.resnetspark.data.Augmentation;
+import org.resnetspark.data.ImageSet;
+import org.resnetspark.data.Normalization;
+import org.resnetspark.data.PreparedData;
+import org.resnetspark.data.SyntheticDatasets;
+import org.resnetspark.models.InputShape;
+import org.resnetspark.models.ModelRegistry;
+import org.resnetspark.training.Checkpoints;
+import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.TrainingRecipe;
+
+class DistributedTrainingTest {
+
+    private static JavaSparkContext sc;
+    private static PreparedData data;
+
+    @BeforeAll
+    static void start() {
+        sc = LocalSpark.start("distributed-training");
+        ImageSet all = SyntheticDatasets.images(new InputShape(3, 8, 8), 4, 288, 3);
+        data = PreparedData.of("synthetic", all.slice(0, 256), all.slice(256, 288), 32, Normalization.Mode.PIXEL_MEAN,
+                Augmentation.paper(true), 5);
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.close();
+    }
+
+    private static DistributedTraining.Settings settings(int maxIterations, boolean resume, double lr) {
+        TrainingRecipe recipe = new TrainingRecipe(lr, 0.9, false, 1e-4, List.of(10), maxIterations,
+                TrainingRecipe.Warmup.NONE, 0, false);
+        return new DistributedTraining.Settings(ModelRegistry.parse("resnet8", 4, new InputShape(3, 8, 8)), recipe,
+                new ParameterAveraging(2, 16, 2), 11, 1, 2, 64, resume);
+    }
+
+    private static ComputationGraph train(Path dir, DistributedTraining.Settings settings, Map<String, Object> info)
+            throws Exception {
+        RunFolder run = new RunFolder(dir.toString(), sc.hadoopConfiguration());
+        return new DistributedTraining(sc, settings, data, run, new PrintWriter(new StringWriter())).run(info);
+    }
+
+    @Test
+    void writesMetricsPerEpochAndCheckpointsAndStopsAtTheLastIteration(@TempDir Path dir) throws Exception {
+        // 224 training images at effective batch 32: 7 global steps per epoch; 16 steps = 2 epochs + 2 steps.
+        Map<String, Object> info = new HashMap<>();
+        train(dir, settings(16, false, 0.05), info);
+        List<String> lines = Files.readAllLines(dir.resolve(RunFolder.METRICS));
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("{\"epoch\":1,\"iteration\":7,\"learning_rate\":0.05,"), lines.get(0));
+        assertTrue(lines.get(2).contains("\"iteration\":16,\"learning_rate\":0.005"), lines.get(2));
+        for (String key : List.of("train_loss", "train_error", "validation_error", "images_per_second", "seconds", "effective_batch\":32")) {
+            assertTrue(lines.get(1).contains(key), key + " missing in " + lines.get(1));
+        }
+        assertEquals(16L, info.get("iterations"));
+        assertTrue(info.containsKey("test_error"), info.toString());
+        var kept = new Checkpoints(new RunFolder(dir.toString(), sc.hadoopConfiguration()), 2).list();
+        assertEquals(List.of(2, 3), kept.stream().map(Checkpoints.Checkpoint::epoch).toList());
+    }
+
+    @Test
+    void resumingGivesTheSameNetworkAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
+        ComputationGraph uninterrupted = train(dir.resolve("a"), settings(21, false, 0.05), new HashMap<>());
+        // Stopped after two epochs (as if the driver died), then resumed to the same end.
+        train(dir.resolve("b"), settings(14, false, 0.05), new HashMap<>());
+        ComputationGraph resumed = train(dir.resolve("b"), settings(21, true, 0.05), new HashMap<>());
+
+        INDArray difference = uninterrupted.params().sub(resumed.params());
+        double maxDifference = difference.amaxNumber().doubleValue();
+        assertTrue(maxDifference < 1e-5, "largest parameter difference " + maxDifference);
+        assertEquals(uninterrupted.getUpdater().getStateViewArray().sumNumber().doubleValue(),
+                resumed.getUpdater().getStateViewArray().sumNumber().doubleValue(), 1e-4);
+        assertEquals(3, Files.readAllLines(dir.resolve("b").resolve(RunFolder.METRICS)).size());
+    }
+
+    @Test
+    void aDivergingRunStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
+        var error = assertThrows(DistributedTraining.DivergedException.class,
+                () -> train(dir, settings(70, false, 1e6), new HashMap<>()));
+        assertTrue(error.getMessage().contains("diverged") && error.getMessage().contains("--resume"), error.getMessage());
+    }
+}
