@@ -1,31 +1,22 @@
 package org.resnetspark.jobs;
 
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.util.List;
-import java.util.Locale;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.dataset.DataSet;
-import org.resnetspark.data.Batches;
-import org.resnetspark.data.ImageSet;
-import org.resnetspark.data.Normalization;
 import org.resnetspark.data.PreparedData;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.models.ModelSpec;
-import org.resnetspark.models.NetworkOptions;
 import org.resnetspark.runtime.NativeRuntime;
+import org.resnetspark.spark.DistributedTraining;
 import org.resnetspark.spark.ParameterAveraging;
 import org.resnetspark.spark.SparkJobs;
-import org.resnetspark.spark.data.SparkTrainingSet;
+import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.TrainingRecipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,28 +25,37 @@ import picocli.CommandLine.Spec;
 
 /**
  * The training job: parameter averaging across Spark workers on a dataset prepared by the
- * paper's protocol (split, normalisation, per-epoch augmentation inside the executors). The
- * paper's schedule, checkpoints and metrics come next.
+ * paper's protocol, with the paper's recipe, and a run folder of metrics, checkpoints and the
+ * final model.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Train a model with parameter averaging across Spark workers on CIFAR-10/100, "
-                + "MNIST, Fashion-MNIST or seeded synthetic data.")
+@Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        description = {"Train a model with parameter averaging across Spark workers. Defaults are He et al. 2015's "
+                + "CIFAR-10 recipe: effective batch 128, SGD momentum 0.9, weight decay 1e-4, learning rate 0.1 "
+                + "divided by 10 at 32k and 48k iterations, 64k iterations.",
+                "Writes to --out: metrics.jsonl (one line per epoch), checkpoints/, run.json and model.zip."})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "resnet20", description = "Model name (see 'models').")
     String model;
 
-    @Option(names = "--workers", description = "Parallel workers (default: Spark's default parallelism).")
+    @Option(names = "--workers", description = "Parallel workers, one per core slot or GPU (default: Spark's default parallelism).")
     Integer workers;
 
-    @Option(names = "--batch-per-worker", defaultValue = "64", description = "Images per step on each worker.")
-    int batchPerWorker;
+    @Option(names = "--batch", description = "Effective batch: images per global step over all workers (default: 128).")
+    Integer batch;
 
-    @Option(names = "--averaging-frequency", defaultValue = "5", description = "Local steps between averaging rounds.")
+    @Option(names = "--batch-per-worker", description = "Images per step on each worker, instead of --batch.")
+    Integer batchPerWorker;
+
+    @Option(names = "--averaging-frequency", defaultValue = "5",
+            description = "Local steps between averaging rounds (1 = synchronous SGD at the effective batch).")
     int averagingFrequency;
 
-    @Option(names = "--epochs", defaultValue = "2", description = "Passes over the training set.")
-    int epochs;
+    @Option(names = "--single-machine", description = "One worker, no averaging: a single-machine baseline on the same data path.")
+    boolean singleMachine;
+
+    @Mixin
+    RecipeOptions recipeOptions;
 
     @Mixin
     DataOptions dataOptions;
@@ -63,82 +63,120 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for weights, split, shuffling and augmentation.")
     long seed;
 
-    @Option(names = "--out", description = "Where to write model.zip: a Hadoop URI (file://, hdfs://, s3a://) or a local path.")
+    @Option(names = "--out", paramLabel = "URI",
+            description = "Run folder: a Hadoop URI (file://, hdfs://, s3a://) or a local path (default: runs/<model>-seed<seed>).")
     String out;
+
+    @Option(names = "--resume", description = "Continue from the newest complete checkpoint in --out.")
+    boolean resume;
+
+    @Option(names = "--checkpoint-every", defaultValue = "1", description = "Epochs between checkpoints.")
+    int checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", defaultValue = "3", description = "Checkpoints kept (the newest).")
+    int keepCheckpoints;
+
+    @Option(names = "--train-eval-size", defaultValue = "5000",
+            description = "Training images (unaugmented) whose error is reported each epoch.")
+    int trainEvalSize;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter log = spec.commandLine().getOut();
-        ModelRegistry.parse(model); // an unknown model name fails before Spark starts
-        if (epochs < 1) {
-            throw new IllegalArgumentException("--epochs must be at least 1");
+        PrintWriter console = spec.commandLine().getOut();
+        ModelRegistry.parse(model);   // an unknown model name fails before Spark starts
+        if (checkpointEvery < 1 || keepCheckpoints < 1 || trainEvalSize < 1) {
+            throw new IllegalArgumentException("--checkpoint-every, --keep-checkpoints and --train-eval-size must be at least 1");
         }
+        long start = System.nanoTime();
         try (JavaSparkContext sc = SparkJobs.start("train " + model)) {
-            log.println("runtime: " + NativeRuntime.start());
-            PreparedData data = dataOptions.prepare(seed, sc.hadoopConfiguration(), log);
-            log.println(data.summary());
+            String runtime = NativeRuntime.start();
+            console.println("runtime: " + runtime);
+            ParameterAveraging averaging = averaging(sc.defaultParallelism());
+            PreparedData data = dataOptions.prepare(seed, sc.hadoopConfiguration(), console);
+            console.println(data.summary());
             ModelSpec netSpec = ModelRegistry.parse(model, data.numClasses(), data.shape());
-            ParameterAveraging averaging = new ParameterAveraging(
-                    workers != null ? workers : sc.defaultParallelism(), batchPerWorker, averagingFrequency);
-            log.printf("%s: %d workers x %d images = effective batch %d, averaging every %d steps%n",
-                    netSpec.name(), averaging.workers(), batchPerWorker, averaging.effectiveBatch(), averagingFrequency);
+            int perEpoch = DistributedTraining.iterationsPerEpoch(data.train().size(), averaging.effectiveBatch());
+            TrainingRecipe recipe = recipeOptions.recipe(perEpoch);
+            console.printf("%s: %d workers x %d images = effective batch %d, averaging every %d steps; "
+                            + "%d iterations (%d per epoch), learning rate %s%n",
+                    netSpec.name(), averaging.workers(), averaging.batchPerWorker(), averaging.effectiveBatch(),
+                    averagingFrequency, recipe.maxIterations(), perEpoch, recipe.baseRate(averaging.effectiveBatch()));
 
-            // Validation images (or training images when there are none) without augmentation.
-            ImageSet probeImages = (data.validation().size() > 0 ? data.validation() : data.train()).first(512);
-            DataSet probe = DataSet.merge(Batches.unaugmented(probeImages, data.normalization(), 512));
-            String probeName = data.validation().size() > 0 ? "validation loss" : "training loss";
+            String outUri = out != null ? out : "runs/" + netSpec.name() + "-seed" + seed;
+            RunFolder run = new RunFolder(outUri, sc.hadoopConfiguration());
+            Map<String, Object> info = runInfo(sc, netSpec, data, averaging, recipe, runtime);
+            run.writeString(RunFolder.RUN, DistributedTraining.json(info));
+            console.println("run folder: " + run.root());
 
-            ComputationGraph net = netSpec.build(NetworkOptions.defaults().withSeed(seed));
-            SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster(seed));
-            log.printf(Locale.ROOT, "epoch 0: %s %.4f%n", probeName, net.score(probe));
-            log.flush();
-            try (SparkTrainingSet train = new SparkTrainingSet(sc, data.train(), data.normalization(),
-                    data.augmentation(), averaging.workers(), batchPerWorker, seed)) {
-                for (int epoch = 1; epoch <= epochs; epoch++) {
-                    long start = System.nanoTime();
-                    JavaRDD<DataSet> batches = train.epoch(epoch - 1);
-                    sparkNet.fit(batches);
-                    batches.unpersist(false); // DL4J persists each epoch's batches and never frees them
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    log.printf(Locale.ROOT, "epoch %d: %s %.4f, %.1f s, %.1f images/s%n", epoch, probeName,
-                            sparkNet.getNetwork().score(probe), seconds, train.count() / seconds);
-                    log.flush();
-                }
+            var settings = new DistributedTraining.Settings(netSpec, recipe, averaging, seed, checkpointEvery,
+                    keepCheckpoints, trainEvalSize, resume);
+            ComputationGraph trained;
+            try {
+                trained = new DistributedTraining(sc, settings, data, run, console).run(info);
+            } catch (DistributedTraining.DivergedException e) {
+                info.put("status", "diverged");
+                info.put("error", e.getMessage());
+                run.writeString(RunFolder.RUN, DistributedTraining.json(info));
+                throw e;
             }
-            if (out != null) {
-                URI written = save(sparkNet.getNetwork(), data.normalization(), out, sc.hadoopConfiguration());
-                log.println("model written to " + written);
-            }
+            run.writeAtomically(RunFolder.MODEL, stream -> ModelSerializer.writeModel(trained, stream, true, data.normalization()));
+            info.put("status", "finished");
+            info.put("finished", Instant.now().toString());
+            info.put("wall_seconds", (System.nanoTime() - start) / 1e9);
+            run.writeString(RunFolder.RUN, DistributedTraining.json(info));
+            console.println("model written to " + run.resolve(RunFolder.MODEL));
         }
-        log.flush();
+        console.flush();
         return 0;
     }
 
-    /**
-     * Writes model.zip under {@code dir} through Hadoop's file system, via a temporary name, with
-     * the normalisation inside it so that evaluation applies the same statistics.
-     */
-    static URI save(ComputationGraph net, Normalization normalization, String dir, Configuration hadoop) throws Exception {
-        Path folder = new Path(URI.create(dir));
-        FileSystem fs = FileSystem.get(folder.toUri(), hadoop);
-        fs.mkdirs(folder);
-        Path target = new Path(folder, "model.zip");
-        Path temporary = new Path(folder, ".model.zip.partial");
-        try (OutputStream stream = fs.create(temporary, true)) {
-            ModelSerializer.writeModel(net, stream, true, normalization);
+    /** Workers and batch per worker from --workers, --batch, --batch-per-worker and --single-machine. */
+    ParameterAveraging averaging(int defaultParallelism) {
+        if (batch != null && batchPerWorker != null) {
+            throw new IllegalArgumentException("Give --batch (effective) or --batch-per-worker, not both");
         }
-        fs.delete(target, false);
-        if (!fs.rename(temporary, target)) {
-            throw new IllegalStateException("Could not rename " + temporary + " to " + target);
+        int n = singleMachine ? 1 : workers != null ? workers : defaultParallelism;
+        if (singleMachine && workers != null && workers != 1) {
+            throw new IllegalArgumentException("--single-machine trains one worker; drop --workers " + workers);
         }
-        return fs.makeQualified(target).toUri();
+        if (batchPerWorker != null) {
+            return new ParameterAveraging(n, batchPerWorker, averagingFrequency);
+        }
+        int effective = batch != null ? batch : 128;
+        if (effective % n != 0) {
+            throw new IllegalArgumentException("--batch " + effective + " does not divide over " + n + " workers; use a multiple of "
+                    + n + " (e.g. " + (effective / n + 1) * n + ") or give --batch-per-worker");
+        }
+        return new ParameterAveraging(n, effective / n, averagingFrequency);
     }
 
-    static List<String> usageExamples() {
-        return List.of("train --model resnet20 --workers 2 --batch-per-worker 64 --out file:///tmp/run1",
-                "train --model resnet20 --dataset cifar10 --data hdfs:///datasets/cifar-10-batches-bin --out hdfs:///runs/r20");
+    private Map<String, Object> runInfo(JavaSparkContext sc, ModelSpec netSpec, PreparedData data,
+                                        ParameterAveraging averaging, TrainingRecipe recipe, String runtime) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("status", "running");
+        info.put("started", Instant.now().toString());
+        info.put("model", netSpec.name());
+        info.put("dataset", data.name());
+        info.put("train_images", data.train().size());
+        info.put("validation_images", data.validation().size());
+        info.put("seed", seed);
+        info.put("workers", averaging.workers());
+        info.put("batch_per_worker", averaging.batchPerWorker());
+        info.put("effective_batch", averaging.effectiveBatch());
+        info.put("averaging_frequency", averaging.averagingFrequency());
+        info.put("recipe", Map.of("learning_rate", recipe.learningRate(), "base_rate", recipe.baseRate(averaging.effectiveBatch()),
+                "momentum", recipe.momentum(), "nesterov", recipe.nesterov(), "weight_decay", recipe.weightDecay(),
+                "lr_drops", recipe.lrDrops(), "max_iterations", recipe.maxIterations(), "warmup", recipe.warmup().name().toLowerCase(),
+                "warmup_epochs", recipe.warmupEpochs(), "linear_scaling", recipe.linearScaling()));
+        info.put("command_line", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        info.put("versions", Map.of("train_job", String.valueOf(Main.class.getPackage().getImplementationVersion()),
+                "deeplearning4j", "1.0.0-M2.1", "spark", sc.version(), "java", System.getProperty("java.version")));
+        info.put("runtime", runtime);
+        info.put("cluster", Map.of("master", sc.master(), "default_parallelism", sc.defaultParallelism(),
+                "executors", sc.sc().getExecutorMemoryStatus().size()));
+        return info;
     }
 }

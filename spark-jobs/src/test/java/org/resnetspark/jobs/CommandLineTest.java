@@ -103,7 +103,7 @@ class CommandLineTest {
             assertTrue(Files.exists(model), run.out());
             var restored = ModelSerializer.restoreComputationGraph(model.toFile());
             var fresh = ModelRegistry.parse("resnet8").build(NetworkOptions.defaults());
-            assertEquals(fresh.getConfiguration().getVertices(), restored.getConfiguration().getVertices());
+            assertEquals(fresh.getConfiguration().getVertices().keySet(), restored.getConfiguration().getVertices().keySet());
             assertTrue(restored.getConfiguration().getIterationCount() > 0, "the written model records its training");
             assertTrue(!fresh.params().equals(restored.params()), "the written model was trained");
         } finally {

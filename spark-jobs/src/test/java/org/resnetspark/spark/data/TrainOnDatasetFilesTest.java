@@ -73,7 +73,7 @@ class TrainOnDatasetFilesTest {
         assertTrue(run.out().contains("fashion-mnist: 100 training, 20 validation, 20 test images of 1x28x28, 10 classes;"
                 + " normalization channel-mean-std"), run.out());
         assertTrue(run.out().contains("augmentation pad 4 + random crop + flip"), run.out());
-        assertTrue(run.out().matches("(?s).*epoch 1: validation loss [0-9.]+.*"), run.out());
+        assertTrue(run.out().matches("(?s).*epoch 1/1, iteration 4/4, .*validation error [0-9.]+%.*"), run.out());
         var restored = ModelSerializer.restoreComputationGraphAndNormalizer(out.resolve("model.zip").toFile(), false);
         // A network for 28x28 grey images, 10 classes.
         assertArrayEquals(new long[] {1, 10},
@@ -88,12 +88,13 @@ class TrainOnDatasetFilesTest {
                 "--test", "8").exitCode());
 
         Run run = run("train", "--model", "resnet8", "--dataset", "mnist", "--data", dir.toString(), "--workers", "2",
-                "--batch-per-worker", "16", "--epochs", "1", "--val-size", "0");
+                "--batch-per-worker", "16", "--epochs", "1", "--val-size", "0", "--out", dir.resolve("run").toString());
 
         assertEquals(0, run.exitCode(), run.out() + run.err());
         assertTrue(run.out().contains("mnist: 64 training, 0 validation, 8 test images of 1x28x28, 10 classes; "
                 + "normalization pixel-mean; augmentation pad 4 + random crop" + System.lineSeparator()), run.out());
-        assertTrue(run.out().contains("epoch 1: training loss"), run.out());
+        assertTrue(run.out().matches("(?s).*epoch 1/1, iteration 2/2, .*train error [0-9.]+%, [0-9.]+ images/s.*"), run.out());
+        assertTrue(!run.out().contains("validation error"), run.out());
     }
 
     @Test
@@ -102,12 +103,13 @@ class TrainOnDatasetFilesTest {
                 "--test", "2").exitCode());
         Files.write(dir.resolve("data_batch_4.bin"), new byte[100]);
 
-        Run run = run("train", "--model", "resnet8", "--dataset", "cifar10", "--data", dir.toString(), "--epochs", "1");
+        Run run = run("train", "--model", "resnet8", "--dataset", "cifar10", "--data", dir.toString(), "--epochs", "1",
+                "--out", dir.resolve("run").toString());
 
         assertEquals(1, run.exitCode());
         assertTrue(run.err().startsWith("Error: "), run.err());
         assertTrue(run.err().contains("data_batch_4.bin: 100 bytes is not a whole number of CIFAR-10 records"), run.err());
-        assertTrue(!run.out().contains("epoch 0"), run.out());
+        assertTrue(!run.out().contains("epoch 1/"), run.out());
     }
 
     @Test
