@@ -1,0 +1,189 @@
+package org.resnetspark.jobs;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.shade.jackson.core.type.TypeReference;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.resnetspark.data.ImageSet;
+import org.resnetspark.data.Normalization;
+import org.resnetspark.data.PreparedData;
+import org.resnetspark.runtime.NativeRuntime;
+import org.resnetspark.spark.DistributedTraining;
+import org.resnetspark.spark.ParameterAveraging;
+import org.resnetspark.spark.SparkEvaluation;
+import org.resnetspark.spark.SparkJobs;
+import org.resnetspark.training.Checkpoints;
+import org.resnetspark.training.RunFolder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Batch evaluation of a trained model, a checkpoint, or a run's final model or checkpoints. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        description = {"Evaluate a saved model over a dataset split on Spark and write eval.json: accuracy, error, "
+                + "top-5 (more than 10 classes), per-class accuracy and the confusion matrix.",
+                "The normalisation saved in the model is applied; the validation split is drawn with the run's seed."})
+final class EvaluateCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--model-path", required = true, paramLabel = "URI",
+            description = "A model.zip, a checkpoint (checkpoints/epoch-N.zip) or a run folder (its model.zip).")
+    String modelPath;
+
+    @Option(names = "--all-checkpoints", description = "With a run folder: evaluate every complete checkpoint too.")
+    boolean allCheckpoints;
+
+    @Option(names = "--split", defaultValue = "test", description = "test, validation or train.")
+    String split;
+
+    @Option(names = "--out", paramLabel = "URI", description = "Folder for eval.json (default: beside the model).")
+    String out;
+
+    @Option(names = "--workers", description = "Parallel workers (default: Spark's default parallelism).")
+    Integer workers;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Images per evaluation batch.")
+    int batch;
+
+    @Option(names = "--seed", description = "Seed of the train/validation split (default: the run's, else 42).")
+    Long seed;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter console = spec.commandLine().getOut();
+        try (JavaSparkContext sc = SparkJobs.start("evaluate")) {
+            console.println("runtime: " + NativeRuntime.start());
+            Configuration hadoop = sc.hadoopConfiguration();
+            Path path = new Path(java.net.URI.create(modelPath.contains("://") || modelPath.startsWith("/")
+                    ? modelPath : new java.io.File(modelPath).getAbsolutePath()));
+            FileSystem fs = FileSystem.get(path.toUri(), hadoop);
+            if (!fs.exists(path)) {
+                throw new IllegalArgumentException(modelPath + " does not exist: give a model.zip, a checkpoint or a run folder");
+            }
+            boolean isRunFolder = fs.getFileStatus(path).isDirectory();
+            RunFolder run = new RunFolder((isRunFolder ? path : runFolderOf(path)).toString(), hadoop);
+            Map<String, Object> runInfo = run.exists(RunFolder.RUN)
+                    ? JSON.readValue(run.readString(RunFolder.RUN), new TypeReference<Map<String, Object>>() { }) : Map.of();
+            long splitSeed = seed != null ? seed : runInfo.get("seed") instanceof Number n ? n.longValue() : 42;
+
+            List<String> models = new ArrayList<>();
+            if (isRunFolder) {
+                if (!run.exists(RunFolder.MODEL) && !allCheckpoints) {
+                    throw new IllegalArgumentException(modelPath + " has no model.zip (is the run finished?); "
+                            + "use --all-checkpoints, or --model-path on a checkpoint");
+                }
+                if (allCheckpoints) {
+                    new Checkpoints(run, Integer.MAX_VALUE).list().forEach(c -> models.add(run.resolve(c.modelFile()).toString()));
+                }
+                if (run.exists(RunFolder.MODEL)) {
+                    models.add(run.resolve(RunFolder.MODEL).toString());
+                }
+            } else {
+                models.add(path.toString());
+            }
+
+            PreparedData data = dataOptions.prepare(splitSeed, hadoop, console);
+            ImageSet images = switch (split) {
+                case "test" -> data.test();
+                case "validation" -> data.validation();
+                case "train" -> data.train();
+                default -> throw new IllegalArgumentException("Unknown --split '" + split + "'; use test, validation or train");
+            };
+            if (images.size() == 0) {
+                throw new IllegalArgumentException("The " + split + " split of " + data.name() + " is empty");
+            }
+            int n = workers != null ? workers : sc.defaultParallelism();
+            RunFolder outFolder = out != null ? new RunFolder(out, hadoop) : run;
+            for (String model : models) {
+                Map<String, Object> result = evaluate(sc, model, images, data, n, runInfo);
+                String name = models.size() == 1 ? "eval.json" : "eval-" + new Path(model).getName().replace(".zip", "") + ".json";
+                outFolder.writeString(name, DistributedTraining.json(result));
+                console.printf(Locale.ROOT, "%s: %s error %.2f%% on %d %s images -> %s%n", new Path(model).getName(),
+                        result.get("model"), result.get("error_percent"), images.size(), split, outFolder.resolve(name));
+            }
+        }
+        console.flush();
+        return 0;
+    }
+
+    private Map<String, Object> evaluate(JavaSparkContext sc, String model, ImageSet images, PreparedData data,
+                                         int n, Map<String, Object> runInfo) throws IOException {
+        Path path = new Path(model);
+        ComputationGraph net;
+        Normalization normalization;
+        try (var in = path.getFileSystem(sc.hadoopConfiguration()).open(path)) {
+            var restored = ModelSerializer.restoreComputationGraphAndNormalizer(in, false);
+            net = restored.getFirst();
+            normalization = restored.getSecond() instanceof Normalization saved ? saved : null;
+        }
+        if (normalization == null) {
+            spec.commandLine().getErr().println("Warning: " + model + " holds no normalisation; using the training split's");
+            normalization = data.normalization();
+        }
+        long outputs = net.getOutputLayer(0).getParam("b").length();
+        if (outputs != images.numClasses()) {
+            throw new IllegalArgumentException(model + " classifies " + outputs + " classes, but " + data.name()
+                    + " has " + images.numClasses() + ": evaluate it on the dataset it was trained on");
+        }
+        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, new ParameterAveraging(n, batch, 1).trainingMaster(0));
+        Evaluation evaluation = SparkEvaluation.evaluate(sc, sparkNet, images, normalization, n, batch);
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("model", runInfo.getOrDefault("model", path.getName()));
+        result.put("model_path", model);
+        result.put("parameters", net.numParams());
+        result.put("dataset", data.name());
+        result.put("split", split);
+        result.put("images", images.size());
+        result.put("accuracy", evaluation.accuracy());
+        result.put("error_percent", 100 * (1 - evaluation.accuracy()));
+        if (images.numClasses() > 10) {
+            result.put("top5_accuracy", evaluation.topNAccuracy());
+        }
+        List<Double> perClass = new ArrayList<>();
+        List<List<Integer>> confusion = new ArrayList<>();
+        for (int actual = 0; actual < images.numClasses(); actual++) {
+            int total = 0;
+            List<Integer> row = new ArrayList<>();
+            for (int predicted = 0; predicted < images.numClasses(); predicted++) {
+                int count = evaluation.getConfusionMatrix().getCount(actual, predicted);
+                row.add(count);
+                total += count;
+            }
+            confusion.add(row);
+            perClass.add(total == 0 ? null : row.get(actual) / (double) total);
+        }
+        result.put("per_class_accuracy", perClass);
+        result.put("confusion_matrix", confusion);
+        return result;
+    }
+
+    /** The run folder of a model file: its folder, or the run above a checkpoints/ folder. */
+    private static Path runFolderOf(Path model) {
+        Path folder = model.getParent();
+        return folder.getName().equals(RunFolder.CHECKPOINTS) ? folder.getParent() : folder;
+    }
+}

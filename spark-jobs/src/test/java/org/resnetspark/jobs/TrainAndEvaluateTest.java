@@ -1,0 +1,107 @@
+package org.resnetspark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+
+/** The training job end to end on CIFAR-10 files, then the evaluation job on what it wrote. */
+class TrainAndEvaluateTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void localSpark() {
+        System.setProperty("spark.master", "local[2]");
+        System.setProperty("spark.ui.enabled", "false");
+        System.setProperty("spark.driver.host", "localhost");
+    }
+
+    @AfterAll
+    static void clear() {
+        System.clearProperty("spark.master");
+        System.clearProperty("spark.ui.enabled");
+        System.clearProperty("spark.driver.host");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> json(Path file) throws Exception {
+        return JSON.readValue(file.toFile(), Map.class);
+    }
+
+    @Test
+    void trainWritesARunFolderThatEvaluateAndResumeUse(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("cifar");
+        assertEquals(0, CommandLineTest.run("generate-data", "--dataset", "cifar10", "--out", data.toString(),
+                "--train", "320", "--test", "64").exitCode());
+        Path run = dir.resolve("run");
+        String[] train = {"train", "--model", "resnet8", "--dataset", "cifar10", "--data", data.toString(),
+                "--workers", "2", "--batch", "32", "--val-size", "64", "--lr-steps", "1", "--out", run.toString()};
+
+        var first = CommandLineTest.run(concat(train, "--epochs", "2"));
+        assertEquals(0, first.exitCode(), first.out() + first.err());
+        assertTrue(first.out().contains("2 workers x 16 images = effective batch 32"), first.out());
+        assertTrue(first.out().matches("(?s).*epoch 2/2, iteration 16/16, lr 0\\.0100, loss [0-9.]+, train error [0-9.]+%, "
+                + "validation error [0-9.]+%, [0-9.]+ images/s, .*ETA.*"), first.out());
+        List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertEquals(2, metrics.size());
+        Map<String, Object> info = json(run.resolve("run.json"));
+        assertEquals("finished", info.get("status"));
+        assertEquals(32, info.get("effective_batch"));
+        assertTrue(info.containsKey("test_error") && info.containsKey("versions") && info.containsKey("cluster"), info.toString());
+        assertTrue(Files.exists(run.resolve("model.zip")));
+        assertEquals(List.of("epoch-000001.json", "epoch-000001.zip", "epoch-000002.json", "epoch-000002.zip"),
+                Files.list(run.resolve("checkpoints")).map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")).sorted().toList());
+
+        var evaluate = CommandLineTest.run("evaluate", "--model-path", run.toString(), "--dataset", "cifar10",
+                "--data", data.toString());
+        assertEquals(0, evaluate.exitCode(), evaluate.out() + evaluate.err());
+        Map<String, Object> eval = json(run.resolve("eval.json"));
+        assertEquals("resnet8", eval.get("model"));
+        assertEquals(64, eval.get("images"));
+        double accuracy = ((Number) eval.get("accuracy")).doubleValue();
+        assertEquals(100 * (1 - accuracy), ((Number) eval.get("error_percent")).doubleValue(), 1e-9);
+        assertEquals(((Number) info.get("test_error")).doubleValue(), 1 - accuracy, 1e-9);
+        List<List<Integer>> confusion = (List<List<Integer>>) eval.get("confusion_matrix");
+        assertEquals(64, confusion.stream().flatMap(List::stream).mapToInt(Integer::intValue).sum());
+        assertEquals(10, ((List<?>) eval.get("per_class_accuracy")).size());
+
+        var checkpoints = CommandLineTest.run("evaluate", "--model-path", run.toString(), "--all-checkpoints",
+                "--split", "validation", "--dataset", "cifar10", "--data", data.toString(), "--out", dir.resolve("evals").toString());
+        assertEquals(0, checkpoints.exitCode(), checkpoints.out() + checkpoints.err());
+        assertTrue(Files.exists(dir.resolve("evals/eval-epoch-000001.json")) && Files.exists(dir.resolve("evals/eval-model.json")));
+
+        var resumed = CommandLineTest.run(concat(train, "--epochs", "3", "--resume"));
+        assertEquals(0, resumed.exitCode(), resumed.out() + resumed.err());
+        assertTrue(resumed.out().contains("Resuming from checkpoints/epoch-000002.zip: epoch 2, iteration 16"), resumed.out());
+        assertEquals(3, Files.readAllLines(run.resolve("metrics.jsonl")).size());
+    }
+
+    @Test
+    void anEffectiveBatchThatDoesNotDivideIsRefusedWithWhatToDo() {
+        var run = CommandLineTest.run("train", "--model", "resnet8", "--workers", "3", "--batch", "128", "--epochs", "1");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("--batch 128 does not divide over 3 workers") && run.err().contains("129"), run.err());
+    }
+
+    @Test
+    void evaluateSaysWhatIsMissing(@TempDir Path dir) {
+        var run = CommandLineTest.run("evaluate", "--model-path", dir.resolve("nothing").toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("does not exist"), run.err());
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+}
