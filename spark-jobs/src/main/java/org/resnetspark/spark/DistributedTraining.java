@@ -96,7 +96,12 @@ public final class DistributedTraining {
         long iteration = 0;
         double previousSeconds = 0;
         boolean warmupDone = recipe.warmup() != TrainingRecipe.Warmup.PAPER;
-        var resumed = settings.resume() ? checkpoints.latest() : java.util.Optional.<Checkpoints.Checkpoint>empty();
+        var existing = checkpoints.latest();
+        if (!settings.resume() && existing.isPresent()) {
+            throw new IllegalStateException(out.root() + " already holds a run (checkpoint of epoch " + existing.get().epoch()
+                    + "): add --resume to continue it, or give another --out");
+        }
+        var resumed = settings.resume() ? existing : java.util.Optional.<Checkpoints.Checkpoint>empty();
         if (resumed.isPresent()) {
             var checkpoint = resumed.get();
             net = checkpoints.loadModel(checkpoint);

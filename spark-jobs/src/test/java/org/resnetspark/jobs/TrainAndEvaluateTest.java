@@ -79,6 +79,10 @@ class TrainAndEvaluateTest {
         assertEquals(0, checkpoints.exitCode(), checkpoints.out() + checkpoints.err());
         assertTrue(Files.exists(dir.resolve("evals/eval-epoch-000001.json")) && Files.exists(dir.resolve("evals/eval-model.json")));
 
+        var again = CommandLineTest.run(concat(train, "--epochs", "3"));
+        assertEquals(1, again.exitCode());
+        assertTrue(again.err().contains("already holds a run") && again.err().contains("--resume"), again.err());
+
         var resumed = CommandLineTest.run(concat(train, "--epochs", "3", "--resume"));
         assertEquals(0, resumed.exitCode(), resumed.out() + resumed.err());
         assertTrue(resumed.out().contains("Resuming from checkpoints/epoch-000002.zip: epoch 2, iteration 16"), resumed.out());
