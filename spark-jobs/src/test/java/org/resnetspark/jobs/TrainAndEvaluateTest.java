@@ -7,30 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /** The training job end to end on CIFAR-10 files, then the evaluation job on what it wrote. */
+@ExtendWith(Cli.LocalSpark.class)
 class TrainAndEvaluateTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @BeforeAll
-    static void localSpark() {
-        System.setProperty("spark.master", "local[2]");
-        System.setProperty("spark.ui.enabled", "false");
-        System.setProperty("spark.driver.host", "localhost");
-    }
-
-    @AfterAll
-    static void clear() {
-        System.clearProperty("spark.master");
-        System.clearProperty("spark.ui.enabled");
-        System.clearProperty("spark.driver.host");
-    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> json(Path file) throws Exception {
@@ -40,13 +26,13 @@ class TrainAndEvaluateTest {
     @Test
     void trainWritesARunFolderThatEvaluateAndResumeUse(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("cifar");
-        assertEquals(0, CommandLineTest.run("generate-data", "--dataset", "cifar10", "--out", data.toString(),
+        assertEquals(0, Cli.run("generate-data", "--dataset", "cifar10", "--out", data.toString(),
                 "--train", "320", "--test", "64").exitCode());
         Path run = dir.resolve("run");
         String[] train = {"train", "--model", "resnet8", "--dataset", "cifar10", "--data", data.toString(),
                 "--workers", "2", "--batch", "32", "--val-size", "64", "--lr-steps", "1", "--out", run.toString()};
 
-        var first = CommandLineTest.run(concat(train, "--epochs", "2"));
+        var first = Cli.run(concat(train, "--epochs", "2"));
         assertEquals(0, first.exitCode(), first.out() + first.err());
         assertTrue(first.out().contains("2 workers x 16 images = effective batch 32"), first.out());
         assertTrue(first.out().matches("(?s).*epoch 2/2, iteration 16/16, lr 0\\.0100, loss [0-9.]+, train error [0-9.]+%, "
@@ -61,7 +47,7 @@ class TrainAndEvaluateTest {
         assertEquals(List.of("epoch-000001.json", "epoch-000001.zip", "epoch-000002.json", "epoch-000002.zip"),
                 Files.list(run.resolve("checkpoints")).map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")).sorted().toList());
 
-        var evaluate = CommandLineTest.run("evaluate", "--model-path", run.toString(), "--dataset", "cifar10",
+        var evaluate = Cli.run("evaluate", "--model-path", run.toString(), "--dataset", "cifar10",
                 "--data", data.toString());
         assertEquals(0, evaluate.exitCode(), evaluate.out() + evaluate.err());
         Map<String, Object> eval = json(run.resolve("eval.json"));
@@ -74,16 +60,16 @@ class TrainAndEvaluateTest {
         assertEquals(64, confusion.stream().flatMap(List::stream).mapToInt(Integer::intValue).sum());
         assertEquals(10, ((List<?>) eval.get("per_class_accuracy")).size());
 
-        var checkpoints = CommandLineTest.run("evaluate", "--model-path", run.toString(), "--all-checkpoints",
+        var checkpoints = Cli.run("evaluate", "--model-path", run.toString(), "--all-checkpoints",
                 "--split", "validation", "--dataset", "cifar10", "--data", data.toString(), "--out", dir.resolve("evals").toString());
         assertEquals(0, checkpoints.exitCode(), checkpoints.out() + checkpoints.err());
         assertTrue(Files.exists(dir.resolve("evals/eval-epoch-000001.json")) && Files.exists(dir.resolve("evals/eval-model.json")));
 
-        var again = CommandLineTest.run(concat(train, "--epochs", "3"));
+        var again = Cli.run(concat(train, "--epochs", "3"));
         assertEquals(1, again.exitCode());
         assertTrue(again.err().contains("already holds a run") && again.err().contains("--resume"), again.err());
 
-        var resumed = CommandLineTest.run(concat(train, "--epochs", "3", "--resume"));
+        var resumed = Cli.run(concat(train, "--epochs", "3", "--resume"));
         assertEquals(0, resumed.exitCode(), resumed.out() + resumed.err());
         assertTrue(resumed.out().contains("Resuming from checkpoints/epoch-000002.zip: epoch 2, iteration 16"), resumed.out());
         assertEquals(3, Files.readAllLines(run.resolve("metrics.jsonl")).size());
@@ -91,14 +77,14 @@ class TrainAndEvaluateTest {
 
     @Test
     void anEffectiveBatchThatDoesNotDivideIsRefusedWithWhatToDo() {
-        var run = CommandLineTest.run("train", "--model", "resnet8", "--workers", "3", "--batch", "128", "--epochs", "1");
+        var run = Cli.run("train", "--model", "resnet8", "--workers", "3", "--batch", "128", "--epochs", "1");
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("--batch 128 does not divide over 3 workers") && run.err().contains("129"), run.err());
     }
 
     @Test
     void evaluateSaysWhatIsMissing(@TempDir Path dir) {
-        var run = CommandLineTest.run("evaluate", "--model-path", dir.resolve("nothing").toString());
+        var run = Cli.run("evaluate", "--model-path", dir.resolve("nothing").toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("does not exist"), run.err());
     }

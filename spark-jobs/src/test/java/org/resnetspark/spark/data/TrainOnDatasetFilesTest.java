@@ -5,66 +5,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.resnetspark.data.Normalization;
-import org.resnetspark.jobs.Main;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.resnetspark.jobs.Cli;
+import org.resnetspark.jobs.Cli.Run;
 
 /** The train, benchmark and generate-data commands on dataset files, as a user runs them (in this JVM). */
+@ExtendWith(Cli.LocalSpark.class)
 class TrainOnDatasetFilesTest {
-
-    record Run(int exitCode, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
-    }
-
-    @BeforeAll
-    static void localSpark() {
-        System.setProperty("spark.master", "local[2]");
-        System.setProperty("spark.ui.enabled", "false");
-        System.setProperty("spark.driver.host", "localhost");
-    }
-
-    @AfterAll
-    static void clear() {
-        System.clearProperty("spark.master");
-        System.clearProperty("spark.ui.enabled");
-        System.clearProperty("spark.driver.host");
-    }
 
     @Test
     void trainsOnGeneratedFashionMnistFilesAndSavesTheNormalisationInTheModel(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("fashion");
-        Run generated = run("generate-data", "--dataset", "fashion-mnist", "--out", data.toString(),
+        Run generated = Cli.run("generate-data", "--dataset", "fashion-mnist", "--out", data.toString(),
                 "--train", "120", "--test", "20", "--gzip");
         assertEquals(0, generated.exitCode(), generated.err());
         assertTrue(Files.exists(data.resolve("train-images-idx3-ubyte.gz")), generated.out());
 
         Path out = dir.resolve("run");
-        Run run = run("train", "--model", "resnet8", "--dataset", "fashion-mnist", "--data", data.toUri().toString(),
+        Run run = Cli.run("train", "--model", "resnet8", "--dataset", "fashion-mnist", "--data", data.toUri().toString(),
                 "--workers", "2", "--batch-per-worker", "16", "--epochs", "1", "--val-size", "20",
                 "--normalization", "channel-mean-std", "--out", out.toString());
 
@@ -84,10 +50,10 @@ class TrainOnDatasetFilesTest {
 
     @Test
     void digitsAreNotFlippedAndValSizeZeroTrainsOnEveryImage(@TempDir Path dir) {
-        assertEquals(0, run("generate-data", "--dataset", "mnist", "--out", dir.toString(), "--train", "64",
+        assertEquals(0, Cli.run("generate-data", "--dataset", "mnist", "--out", dir.toString(), "--train", "64",
                 "--test", "8").exitCode());
 
-        Run run = run("train", "--model", "resnet8", "--dataset", "mnist", "--data", dir.toString(), "--workers", "2",
+        Run run = Cli.run("train", "--model", "resnet8", "--dataset", "mnist", "--data", dir.toString(), "--workers", "2",
                 "--batch-per-worker", "16", "--epochs", "1", "--val-size", "0", "--out", dir.resolve("run").toString());
 
         assertEquals(0, run.exitCode(), run.out() + run.err());
@@ -99,11 +65,11 @@ class TrainOnDatasetFilesTest {
 
     @Test
     void aBadDataFileStopsTheJobBeforeTrainingWithOneLine(@TempDir Path dir) throws Exception {
-        assertEquals(0, run("generate-data", "--dataset", "cifar10", "--out", dir.toString(), "--train", "10",
+        assertEquals(0, Cli.run("generate-data", "--dataset", "cifar10", "--out", dir.toString(), "--train", "10",
                 "--test", "2").exitCode());
         Files.write(dir.resolve("data_batch_4.bin"), new byte[100]);
 
-        Run run = run("train", "--model", "resnet8", "--dataset", "cifar10", "--data", dir.toString(), "--epochs", "1",
+        Run run = Cli.run("train", "--model", "resnet8", "--dataset", "cifar10", "--data", dir.toString(), "--epochs", "1",
                 "--out", dir.resolve("run").toString());
 
         assertEquals(1, run.exitCode());
@@ -114,7 +80,7 @@ class TrainOnDatasetFilesTest {
 
     @Test
     void offlineWithAnEmptyCacheSaysWhatToDo(@TempDir Path dir) {
-        Run run = run("train", "--model", "resnet8", "--dataset", "cifar100", "--offline", "--cache-dir", dir.toString());
+        Run run = Cli.run("train", "--model", "resnet8", "--dataset", "cifar100", "--offline", "--cache-dir", dir.toString());
 
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("No cifar-100-binary.tar.gz in the dataset cache " + dir), run.err());
@@ -123,7 +89,7 @@ class TrainOnDatasetFilesTest {
 
     @Test
     void benchmarkReportsThePipelineNextToTraining() {
-        Run run = run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup", "1", "--iterations", "2",
+        Run run = Cli.run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup", "1", "--iterations", "2",
                 "--pipeline-images", "500", "--json");
 
         assertEquals(0, run.exitCode(), run.err());
