@@ -37,6 +37,28 @@ public final class SgdMomentum implements IUpdater {
         this.nesterov = nesterov;
     }
 
+    /**
+     * Switches every SgdMomentum of a network to {@code schedule}, keeping its velocity. (DL4J's
+     * own {@code setLearningRate} rebuilds the updater state and fails on updaters it does not know.)
+     * Spark workers rebuild their network from this configuration at every averaging round.
+     */
+    public static void setSchedule(org.deeplearning4j.nn.graph.ComputationGraph net, ISchedule schedule) {
+        java.util.List<org.deeplearning4j.nn.conf.layers.Layer> layers = new java.util.ArrayList<>();
+        net.getConfiguration().getVertices().values().forEach(vertex -> {
+            if (vertex instanceof org.deeplearning4j.nn.conf.graph.LayerVertex layer) {
+                layers.add(layer.getLayerConf().getLayer());
+            }
+        });
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+            layers.add(layer.conf().getLayer());
+        }
+        for (org.deeplearning4j.nn.conf.layers.Layer layer : layers) {
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer base && base.getIUpdater() instanceof SgdMomentum sgd) {
+                sgd.setLrAndSchedule(schedule.valueAt(0, 0), schedule);
+            }
+        }
+    }
+
     public double getMomentum() {
         return momentum;
     }

@@ -27,6 +27,7 @@ import org.resnetspark.models.NetworkOptions;
 import org.resnetspark.spark.data.SparkTrainingSet;
 import org.resnetspark.training.Checkpoints;
 import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.SgdMomentum;
 import org.resnetspark.training.TrainingRecipe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,14 +148,15 @@ public final class DistributedTraining {
                 double trainError = 1 - evaluate(sparkNet, trainProbe).accuracy();
                 Double validationError = data.validation().size() > 0
                         ? 1 - evaluate(sparkNet, data.validation()).accuracy() : null;
+                // The rate of the epoch's last step, before any warmup switch takes effect.
+                double lr = (warmupDone ? schedule : recipe.warmupSchedule()).valueAt((int) Math.max(0, iteration - 1), epoch);
                 if (!warmupDone && trainError < TrainingRecipe.PAPER_WARMUP_ERROR) {
                     warmupDone = true;
-                    net.setLearningRate(schedule);
+                    SgdMomentum.setSchedule(net, schedule);
                     console.printf(Locale.ROOT, "Warmup done at iteration %d (training error %.1f%% < 80%%): "
                             + "learning rate %.3g from now on%n", iteration, 100 * trainError, schedule.valueAt((int) iteration, epoch));
                 }
 
-                double lr = (warmupDone ? schedule : recipe.warmupSchedule()).valueAt((int) Math.max(0, iteration - 1), epoch);
                 double elapsed = previousSeconds + (System.nanoTime() - startNanos) / 1e9;
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("epoch", epoch);

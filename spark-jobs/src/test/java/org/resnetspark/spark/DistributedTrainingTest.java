@@ -94,6 +94,34 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void thePaperWarmupTrainsAt001UntilTheTrainingErrorIsBelow80Percent(@TempDir Path dir) throws Exception {
+        TrainingRecipe recipe = new TrainingRecipe(0.05, 0.9, false, 1e-4, List.of(), 35,
+                TrainingRecipe.Warmup.PAPER, 0, false);
+        var settings = new DistributedTraining.Settings(ModelRegistry.parse("resnet8", 4, new InputShape(3, 8, 8)), recipe,
+                new ParameterAveraging(2, 16, 2), 11, 1, 2, 64, false);
+        StringWriter console = new StringWriter();
+        ComputationGraph net = new DistributedTraining(sc, settings, data, new RunFolder(dir.toString(), sc.hadoopConfiguration()),
+                new PrintWriter(console)).run(new HashMap<>());
+        // The workers build their network from this configuration: it must carry the new rate.
+        var output = (org.deeplearning4j.nn.conf.graph.LayerVertex) net.getConfiguration().getVertices().get("output");
+        var updater = ((org.deeplearning4j.nn.conf.layers.BaseLayer) output.getLayerConf().getLayer()).getIUpdater();
+        assertEquals(0.05, updater.getLearningRate(30, 4), 1e-12);
+
+        List<String> lines = Files.readAllLines(dir.resolve(RunFolder.METRICS));
+        int switched = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            double lr = Double.parseDouble(lines.get(i).replaceAll(".*\"learning_rate\":([0-9.eE-]+),.*", "$1"));
+            double error = Double.parseDouble(lines.get(i).replaceAll(".*\"train_error\":([0-9.eE-]+),.*", "$1"));
+            assertEquals(switched < 0 ? 0.01 : 0.05, lr, 1e-12, lines.get(i));
+            if (switched < 0 && error < 0.8) {
+                switched = i;
+            }
+        }
+        assertTrue(switched >= 0 && switched < lines.size() - 1, "warmup never ended: " + lines);
+        assertTrue(console.toString().contains("Warmup done at iteration " + 7 * (switched + 1)), console.toString());
+    }
+
+    @Test
     void aDivergingRunStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
         var error = assertThrows(DistributedTraining.DivergedException.class,
                 () -> train(dir, settings(70, false, 1e6), new HashMap<>()));
