@@ -36,6 +36,9 @@ public final class RunFolder {
     public RunFolder(String uri, Configuration hadoop) throws IOException {
         Path path = new Path(URI.create(uri.contains("://") || uri.startsWith("/") ? uri : new java.io.File(uri).getAbsolutePath()));
         this.fs = FileSystem.get(path.toUri(), hadoop);
+        // The local file system would put a .crc file beside every file of the run; the zip and
+        // JSON formats check themselves.
+        fs.setWriteChecksum(false);
         this.root = fs.makeQualified(path);
         fs.mkdirs(root);
     }

@@ -32,7 +32,7 @@ class CheckpointsTest {
                 error.getMessage());
         assertEquals("{\"v\":1}", run.readString("run.json"));
         try (var files = Files.list(dir)) {
-            assertEquals(List.of("run.json"), files.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")).toList());
+            assertEquals(List.of("run.json"), files.map(p -> p.getFileName().toString()).toList());
         }
     }
 

@@ -154,7 +154,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", runInfo.getOrDefault("model", path.getName()));
         result.put("model_path", model);
-        result.put("parameters", net.numParams());
+        result.put("parameters", trainedParameters(net));
         result.put("dataset", data.name());
         result.put("split", split);
         result.put("images", images.size());
@@ -179,6 +179,14 @@ final class EvaluateCommand implements Callable<Integer> {
         result.put("per_class_accuracy", perClass);
         result.put("confusion_matrix", confusion);
         return result;
+    }
+
+    /** Parameters as the papers count them: DL4J also stores batch-norm running statistics as parameters. */
+    static long trainedParameters(ComputationGraph net) {
+        return net.paramTable().entrySet().stream()
+                .filter(e -> !(e.getKey().endsWith("_mean") || e.getKey().endsWith("_var") || e.getKey().endsWith("_log10stdev")))
+                .mapToLong(e -> e.getValue().length())
+                .sum();
     }
 
     /** The run folder of a model file: its folder, or the run above a checkpoints/ folder. */
