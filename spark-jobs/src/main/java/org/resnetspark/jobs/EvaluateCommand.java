@@ -3,7 +3,6 @@ package org.resnetspark.jobs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +22,7 @@ import org.resnetspark.data.Normalization;
 import org.resnetspark.data.PreparedData;
 import org.resnetspark.runtime.NativeRuntime;
 import org.resnetspark.spark.DistributedTraining;
+import org.resnetspark.spark.EvaluationReport;
 import org.resnetspark.spark.ParameterAveraging;
 import org.resnetspark.spark.SparkEvaluation;
 import org.resnetspark.spark.SparkJobs;
@@ -151,42 +151,9 @@ final class EvaluateCommand implements Callable<Integer> {
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, new ParameterAveraging(n, batch, 1).trainingMaster(0));
         Evaluation evaluation = SparkEvaluation.evaluate(sc, sparkNet, images, normalization, n, batch);
 
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("model", runInfo.getOrDefault("model", path.getName()));
-        result.put("model_path", model);
-        result.put("parameters", trainedParameters(net));
-        result.put("dataset", data.name());
-        result.put("split", split);
-        result.put("images", images.size());
-        result.put("accuracy", evaluation.accuracy());
-        result.put("error_percent", 100 * (1 - evaluation.accuracy()));
-        if (images.numClasses() > 10) {
-            result.put("top5_accuracy", evaluation.topNAccuracy());
-        }
-        List<Double> perClass = new ArrayList<>();
-        List<List<Integer>> confusion = new ArrayList<>();
-        for (int actual = 0; actual < images.numClasses(); actual++) {
-            int total = 0;
-            List<Integer> row = new ArrayList<>();
-            for (int predicted = 0; predicted < images.numClasses(); predicted++) {
-                int count = evaluation.getConfusionMatrix().getCount(actual, predicted);
-                row.add(count);
-                total += count;
-            }
-            confusion.add(row);
-            perClass.add(total == 0 ? null : row.get(actual) / (double) total);
-        }
-        result.put("per_class_accuracy", perClass);
-        result.put("confusion_matrix", confusion);
+        Map<String, Object> result = EvaluationReport.of(evaluation, images.numClasses(),
+                String.valueOf(runInfo.getOrDefault("model", path.getName())), model, net, data.name(), split, images.size());
         return result;
-    }
-
-    /** Parameters as the papers count them: DL4J also stores batch-norm running statistics as parameters. */
-    static long trainedParameters(ComputationGraph net) {
-        return net.paramTable().entrySet().stream()
-                .filter(e -> !(e.getKey().endsWith("_mean") || e.getKey().endsWith("_var") || e.getKey().endsWith("_log10stdev")))
-                .mapToLong(e -> e.getValue().length())
-                .sum();
     }
 
     /** The run folder of a model file: its folder, or the run above a checkpoints/ folder. */

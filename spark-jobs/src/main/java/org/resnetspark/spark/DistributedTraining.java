@@ -46,6 +46,8 @@ public final class DistributedTraining {
     private static final Logger log = LoggerFactory.getLogger(DistributedTraining.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SPLIT_STREAM = 0x5B17L;
+    /** The final model on the test split, as the evaluation job writes it. */
+    public static final String EVAL = "eval.json";
 
     /**
      * @param checkpointEvery epochs between checkpoints (the last epoch always gets one)
@@ -197,7 +199,10 @@ public final class DistributedTraining {
             Evaluation test = evaluate(sparkNet, data.test());
             runInfo.put("test_error", 1 - test.accuracy());
             runInfo.put("test_images", data.test().size());
-            console.printf(Locale.ROOT, "test error %.2f%% on %d images%n", 100 * (1 - test.accuracy()), data.test().size());
+            out.writeString(EVAL, json(EvaluationReport.of(test, data.test().numClasses(), settings.model().name(),
+                    out.resolve(RunFolder.MODEL).toString(), net, data.name(), "test", data.test().size())));
+            console.printf(Locale.ROOT, "test error %.2f%% on %d images (%s)%n", 100 * (1 - test.accuracy()),
+                    data.test().size(), out.resolve(EVAL));
         }
         runInfo.put("parameters", ModelSummary.of(settings.model()).trainableParameters());
         runInfo.put("total_seconds", previousSeconds + (System.nanoTime() - startNanos) / 1e9);

@@ -44,6 +44,8 @@ class TrainAndEvaluateTest {
         assertEquals(32, info.get("effective_batch"));
         assertTrue(info.containsKey("test_error") && info.containsKey("versions") && info.containsKey("cluster"), info.toString());
         assertTrue(Files.exists(run.resolve("model.zip")));
+        Map<String, Object> trainEval = json(run.resolve("eval.json"));   // the final model on the test split
+        assertEquals(((Number) info.get("test_error")).doubleValue(), 1 - ((Number) trainEval.get("accuracy")).doubleValue(), 1e-9);
         assertEquals(List.of("epoch-000001.json", "epoch-000001.zip", "epoch-000002.json", "epoch-000002.zip"),
                 Files.list(run.resolve("checkpoints")).map(p -> p.getFileName().toString()).sorted().toList());
 
