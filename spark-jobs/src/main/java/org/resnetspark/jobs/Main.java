@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Train, evaluate and benchmark the CIFAR ResNets on Spark with Deeplearning4j.",
-        subcommands = {ModelsCommand.class, BenchmarkCommand.class, TrainCommand.class, EvaluateCommand.class, GenerateDataCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, SweepCommand.class, ReportCommand.class, ModelsCommand.class,
+                BenchmarkCommand.class, GenerateDataCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

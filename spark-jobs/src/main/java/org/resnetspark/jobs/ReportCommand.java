@@ -1,0 +1,71 @@
+package org.resnetspark.jobs;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.resnetspark.experiments.Report;
+import org.resnetspark.experiments.RunSummary;
+import org.resnetspark.training.RunFolder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Turns run folders (or sweep folders) into report.html, report.csv and report.md. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Compare runs: a self-contained HTML page with charts (error against iterations, time per epoch "
+                + "against batch, error against depth) and a CSV and Markdown table, with the papers' numbers beside ours."})
+final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "FOLDER", description = "Run folders, or folders of runs (a sweep's --out).")
+    List<String> folders;
+
+    @Option(names = "--out", paramLabel = "URI", description = "Where to write the report (default: the first FOLDER).")
+    String out;
+
+    @Option(names = "--title", defaultValue = "ResNet runs", description = "The report's title.")
+    String title;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Configuration hadoop = new Configuration();
+        RunFolder target = new RunFolder(out != null ? out : folders.get(0), hadoop);
+        writeReport(title, folders, target, hadoop, spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** Reads every run below {@code folders} and writes the report into {@code target}. */
+    static void writeReport(String title, List<String> folders, RunFolder target, Configuration hadoop, PrintWriter console)
+            throws IOException {
+        List<RunSummary> runs = new ArrayList<>();
+        for (String folder : folders) {
+            RunFolder candidate = new RunFolder(folder, hadoop);
+            if (candidate.exists(RunFolder.RUN)) {
+                runs.add(RunSummary.read(folder, hadoop));
+                continue;
+            }
+            for (String child : candidate.list(".")) {
+                String uri = candidate.resolve(child).toString();
+                if (!child.startsWith(".") && new RunFolder(uri, hadoop).exists(RunFolder.RUN)) {
+                    runs.add(RunSummary.read(uri, hadoop));
+                }
+            }
+        }
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("No run folders (with run.json) in " + folders);
+        }
+        Report report = new Report(title, runs);
+        target.writeString("report.html", report.html());
+        target.writeString("report.csv", report.csv());
+        target.writeString("report.md", report.markdown());
+        console.printf("report of %d runs: %s (and report.csv, report.md)%n", runs.size(), target.resolve("report.html"));
+        console.flush();
+    }
+}

@@ -1,0 +1,96 @@
+package org.resnetspark.jobs;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.resnetspark.experiments.RunSummary;
+import org.resnetspark.experiments.Sweep;
+import org.resnetspark.training.Checkpoints;
+import org.resnetspark.training.RunFolder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Runs every point of a sweep file as a training run, skipping finished points and resuming partial ones. */
+@Command(name = "sweep", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = {"Train every combination of a sweep file's axes into its own run folder under --out, "
+                + "then write report.html, report.csv and report.md there.",
+                "Finished points are skipped and partial ones resumed, so a stopped sweep is simply started again.",
+                "A sweep file (YAML or JSON): name, base (train options without --), axes (lists of values); "
+                        + "see experiments/."})
+final class SweepCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "SWEEP_FILE", description = "The sweep file (YAML or JSON).")
+    Path file;
+
+    @Option(names = "--out", paramLabel = "URI", description = "Folder of the sweep's runs (default: runs/<sweep name>).")
+    String out;
+
+    @Option(names = "--dry-run", description = "Print each point's train command and state, run nothing.")
+    boolean dryRun;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter console = spec.commandLine().getOut();
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("Sweep file " + file + " not found");
+        }
+        Sweep sweep = Sweep.parse(Files.readString(file), file.toString());
+        Configuration hadoop = new Configuration();
+        RunFolder root = new RunFolder(out != null ? out : "runs/" + sweep.name(), hadoop);
+        root.writeString("sweep.json", sweep.toJson());
+        List<Sweep.Point> points = sweep.points();
+        console.printf("sweep %s: %d points into %s%n", sweep.name(), points.size(), root.root());
+
+        List<String> failed = new ArrayList<>();
+        int done = 0;
+        for (Sweep.Point point : points) {
+            done++;
+            String uri = root.resolve(point.folder()).toString();
+            RunFolder run = new RunFolder(uri, hadoop);
+            String state = state(run);
+            List<String> arguments = new ArrayList<>(List.of("train"));
+            arguments.addAll(sweep.trainArguments(point, uri));
+            if (state.equals("partial")) {
+                arguments.add("--resume");
+            }
+            console.printf("[%d/%d] %s: %s%n", done, points.size(), point.folder(),
+                    state.equals("finished") ? "finished, skipped" : (state.equals("partial") ? "resuming: " : "running: ")
+                            + String.join(" ", arguments));
+            console.flush();
+            if (dryRun || state.equals("finished")) {
+                continue;
+            }
+            int code = Main.run(arguments.toArray(String[]::new));
+            if (code != 0) {
+                failed.add(point.folder() + " (exit " + code + ")");
+            }
+        }
+        if (!dryRun) {
+            ReportCommand.writeReport(sweep.name(), List.of(root.root().toString()), root, hadoop, console);
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException(failed.size() + " of " + points.size() + " points failed: " + failed
+                    + "; fix the cause and run the sweep again (finished points are kept)");
+        }
+        console.flush();
+        return 0;
+    }
+
+    /** finished (run.json says so), partial (checkpoints to resume from), or new. */
+    static String state(RunFolder run) throws java.io.IOException {
+        if (run.exists(RunFolder.RUN) && RunSummary.read(run.root().toString(), new Configuration()).status().equals("finished")) {
+            return "finished";
+        }
+        return new Checkpoints(run, 1).latest().isPresent() ? "partial" : "new";
+    }
+}
