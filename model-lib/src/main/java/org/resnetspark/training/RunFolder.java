@@ -34,13 +34,19 @@ public final class RunFolder {
     private final Path root;
 
     public RunFolder(String uri, Configuration hadoop) throws IOException {
-        Path path = new Path(URI.create(uri.contains("://") || uri.startsWith("/") ? uri : new java.io.File(uri).getAbsolutePath()));
+        Path path = toPath(uri);
         this.fs = FileSystem.get(path.toUri(), hadoop);
         // The local file system would put a .crc file beside every file of the run; the zip and
         // JSON formats check themselves.
         fs.setWriteChecksum(false);
         this.root = fs.makeQualified(path);
         fs.mkdirs(root);
+    }
+
+    /** A Hadoop path for a URI with a scheme (hdfs://..., file:/...), or for a local path, relative or absolute. */
+    public static Path toPath(String uri) {
+        boolean hasScheme = uri.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*");
+        return new Path(hasScheme ? URI.create(uri) : new java.io.File(uri).getAbsoluteFile().toURI());
     }
 
     public Path root() {

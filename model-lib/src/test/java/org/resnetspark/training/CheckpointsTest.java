@@ -66,4 +66,12 @@ class CheckpointsTest {
         Files.copy(dir.resolve("checkpoints/epoch-000001.zip"), dir.resolve("checkpoints/epoch-000002.zip"));
         assertEquals(1, checkpoints.latest().orElseThrow().epoch());
     }
+
+    @Test
+    void acceptsHadoopUrisWithOneOrTwoSlashesAndLocalPaths(@TempDir Path dir) throws IOException {
+        String qualified = new RunFolder(dir.toString(), new Configuration()).root().toString();   // file:/tmp/...
+        assertTrue(qualified.startsWith("file:/") && !qualified.startsWith("file://"), qualified);
+        assertEquals(qualified, new RunFolder(qualified, new Configuration()).root().toString());
+        assertEquals(qualified, new RunFolder(dir.toUri().toString(), new Configuration()).root().toString());
+    }
 }

@@ -77,8 +77,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (JavaSparkContext sc = SparkJobs.start("evaluate")) {
             console.println("runtime: " + NativeRuntime.start());
             Configuration hadoop = sc.hadoopConfiguration();
-            Path path = new Path(java.net.URI.create(modelPath.contains("://") || modelPath.startsWith("/")
-                    ? modelPath : new java.io.File(modelPath).getAbsolutePath()));
+            Path path = RunFolder.toPath(modelPath);
             FileSystem fs = FileSystem.get(path.toUri(), hadoop);
             if (!fs.exists(path)) {
                 throw new IllegalArgumentException(modelPath + " does not exist: give a model.zip, a checkpoint or a run folder");
