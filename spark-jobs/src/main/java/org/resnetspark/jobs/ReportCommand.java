@@ -52,9 +52,8 @@ final class ReportCommand implements Callable<Integer> {
                 continue;
             }
             for (String child : candidate.list(".")) {
-                String uri = candidate.resolve(child).toString();
-                if (!child.startsWith(".") && new RunFolder(uri, hadoop).exists(RunFolder.RUN)) {
-                    runs.add(RunSummary.read(uri, hadoop));
+                if (!child.startsWith(".") && candidate.exists(child + "/" + RunFolder.RUN)) {
+                    runs.add(RunSummary.read(candidate.resolve(child).toString(), hadoop));
                 }
             }
         }
