@@ -7,13 +7,18 @@ import org.apache.spark.api.plugin.ExecutorPlugin;
 import org.apache.spark.api.plugin.PluginContext;
 import org.apache.spark.api.plugin.SparkPlugin;
 import org.resnetspark.runtime.NativeRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link NativeRuntime} in every executor when it starts, before any task can load ND4J, so
  * executors get the same native build and helpers as the driver, and a GPU executor on an
- * unsupported GPU stops at once. Registered through {@code spark.plugins} by {@link SparkJobs}.
+ * unsupported GPU stops at once. On GPU executors each task is bound to the GPU Spark assigned it
+ * ({@link GpuBinding}). Registered through {@code spark.plugins} by {@link SparkJobs}.
  */
 public final class NativeRuntimePlugin implements SparkPlugin {
+
+    private static final Logger log = LoggerFactory.getLogger(NativeRuntimePlugin.class);
 
     @Override
     public DriverPlugin driverPlugin() {
@@ -32,6 +37,14 @@ public final class NativeRuntimePlugin implements SparkPlugin {
             @Override
             public void init(PluginContext context, Map<String, String> extraConf) {
                 NativeRuntime.start();
+                if (context.resources().containsKey(GpuBinding.GPU)) {
+                    log.info("Executor {} GPUs: {}", context.executorID(), String.join(",", context.resources().get(GpuBinding.GPU).addresses()));
+                }
+            }
+
+            @Override
+            public void onTaskStart() {
+                GpuBinding.bindTaskThread();
             }
         };
     }

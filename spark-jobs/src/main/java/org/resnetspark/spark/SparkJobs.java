@@ -32,6 +32,9 @@ public final class SparkJobs {
         System.setProperty("org.deeplearning4j.spark.time.TimeSource",
                 System.getProperty("org.deeplearning4j.spark.time.TimeSource",
                         "org.deeplearning4j.spark.time.SystemClockTimeSource"));
-        return new JavaSparkContext(conf(appName));
+        JavaSparkContext sc = new JavaSparkContext(conf(appName));
+        // Lost executors and failed tasks are logged as they happen (a run that survived a lost worker says so).
+        ClusterEvents.install(sc.sc());
+        return sc;
     }
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sourced by Spark's scripts (spark-submit, spark-class, start-worker.sh) and by submit-scripts/
+# before they start a JVM, on the machine where the JVM starts.
+
+# OpenMP reads this when ND4J's native library loads: idle threads sleep instead of spinning.
+export OMP_WAIT_POLICY=PASSIVE
+# Spark's launcher code (which a Worker uses to start executors) needs these when no Spark
+# distribution set them; standalone-cluster.sh points SPARK_HOME at the build's Spark jars.
+export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.12}"
+
+# Workers started by Spark's sbin/start-worker.sh read these (standalone-cluster.sh passes options):
+#   SPARK_WORKER_CORES=8          cores the worker offers (spark.executor.cores each executor takes)
+#   SPARK_WORKER_MEMORY=48g       heap it hands out: spark.executor.memory per executor, not the overhead
+#   SPARK_WORKER_OPTS="-Dspark.worker.resource.gpu.amount=4 -Dspark.worker.resource.gpu.discoveryScript=/opt/resnet-spark/submit-scripts/find-gpus.sh"
+# On machines with several addresses, bind to the cluster's network:
+#   SPARK_LOCAL_IP=10.0.0.12
