@@ -107,7 +107,8 @@ public final class Report {
         for (var entry : depthByFamily.entrySet()) {
             List<double[]> points = new ArrayList<>(entry.getValue());
             points.sort((a, b) -> Double.compare(a[0], b[0]));
-            depth.add(new SvgChart.Series(entry.getKey(), points, points.size() > 1, false, colour++));
+            boolean severalDepths = points.stream().mapToDouble(p -> p[0]).distinct().count() > 1;
+            depth.add(new SvgChart.Series(entry.getKey(), points, severalDepths, false, colour++));
         }
         if (!curves.isEmpty()) {
             charts.put("error-curves", curves);

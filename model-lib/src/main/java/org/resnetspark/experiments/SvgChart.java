@@ -16,10 +16,10 @@ public final class SvgChart {
 
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
             "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
-    private static final int WIDTH = 720;
+    private static final int WIDTH = 820;
     private static final int HEIGHT = 420;
     private static final int LEFT = 70;
-    private static final int RIGHT = 190;
+    private static final int RIGHT = 260;
     private static final int TOP = 40;
     private static final int BOTTOM = 55;
 
@@ -98,9 +98,12 @@ public final class SvgChart {
                         s.dashed() ? "1.2" : "2.2", s.dashed() ? " stroke-dasharray=\"5,3\"" : ""));
             }
             int ly = TOP + 14 + 18 * i;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>"
-                            + "<text class=\"legend\" x=\"%d\" y=\"%d\">%s</text>%n", WIDTH - RIGHT + 12, ly, WIDTH - RIGHT + 36, ly, colour,
-                    s.dashed() ? " stroke-dasharray=\"5,3\"" : "", WIDTH - RIGHT + 42, ly + 4, escape(s.name())));
+            svg.append(s.line()
+                    ? String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>",
+                            WIDTH - RIGHT + 12, ly, WIDTH - RIGHT + 36, ly, colour, s.dashed() ? " stroke-dasharray=\"5,3\"" : "")
+                    : String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"%s\"/>", WIDTH - RIGHT + 24, ly, colour));
+            svg.append(String.format(Locale.ROOT, "<text class=\"legend\" x=\"%d\" y=\"%d\">%s</text>%n",
+                    WIDTH - RIGHT + 42, ly + 4, escape(s.name())));
         }
         return svg.append("</svg>\n").toString();
     }
