@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what building and testing need, when it is missing: a JDK 17 or newer and Maven.
+# Installs what building and testing need, when it is missing: a JDK 17 or newer, Maven, and
+# Chromium (the report tests render the HTML report in headless Chromium, as a person sees it).
 # Uses apt-get (Debian, Ubuntu) as root or through sudo; elsewhere it says what to install.
 set -euo pipefail
 
@@ -14,10 +15,13 @@ fi
 if ! command -v mvn >/dev/null 2>&1; then
   missing+=(maven)
 fi
+if ! command -v chromium >/dev/null 2>&1; then
+  missing+=(chromium)
+fi
 ((${#missing[@]} == 0)) && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "Please install a JDK 17+ and Maven 3.8+ (missing: ${missing[*]}), then run this again." >&2
+  echo "Please install a JDK 17+, Maven 3.8+ and Chromium (missing: ${missing[*]}), then run this again." >&2
   exit 1
 fi
 as_root=()
