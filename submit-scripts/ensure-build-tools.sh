@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what building and testing need, when it is missing: a JDK 17 or newer, Maven, and
-# Chromium (the report tests render the HTML report in headless Chromium, as a person sees it).
+# Installs what building needs, when it is missing: a JDK 17 or newer and Maven; with --for-tests
+# also Chromium (the report tests render the HTML report in headless Chromium, as a person sees it).
 # Uses apt-get (Debian, Ubuntu) as root or through sudo; elsewhere it says what to install.
 set -euo pipefail
 
@@ -15,7 +15,7 @@ fi
 if ! command -v mvn >/dev/null 2>&1; then
   missing+=(maven)
 fi
-if ! command -v chromium >/dev/null 2>&1; then
+if [[ "${1:-}" == "--for-tests" ]] && ! command -v chromium >/dev/null 2>&1; then
   missing+=(chromium)
 fi
 ((${#missing[@]} == 0)) && exit 0

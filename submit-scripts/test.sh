@@ -3,6 +3,6 @@
 # run.sh. Installs a JDK and Maven first if they are missing. Extra arguments go to Maven.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-"$here/ensure-build-tools.sh"
+"$here/ensure-build-tools.sh" --for-tests
 cd "$here/.."
 exec mvn -B verify "$@"
