@@ -95,7 +95,8 @@ submit_job() {
   fi
   if [[ "${dry_run:-0}" == 1 ]]; then
     echo "SPARK_CONF_DIR=$SPARK_CONF_DIR"
-    printf '%q ' "${command[@]}"
+    printf '%q' "${command[0]}"
+    printf ' %q' "${command[@]:1}"
     echo
     exit 0
   fi
@@ -127,7 +128,7 @@ Launcher options:
   --driver-memory SIZE  driver heap (default: 4g; env DRIVER_MEMORY)
   --spark-conf KEY=VALUE  any Spark setting, over the configuration folder's (repeatable)
   --conf-dir DIR        another configuration folder instead of cluster-conf/<cluster>
-  --dry-run             print the command instead of running it
+  --print-command       print the Spark command (and SPARK_CONF_DIR) instead of running it
   -h, --help            this text, then the job's own options
 
 Environment: SPARK_HOME, SPARK_MASTER, DRIVER_MEMORY, DRIVER_JAVA_OPTIONS (extra driver JVM
@@ -165,7 +166,7 @@ cluster_main() {
       --spark-conf) (($# >= 2)) || die "--spark-conf needs KEY=VALUE"; [[ "$2" == *=* ]] || die "--spark-conf needs KEY=VALUE, not '$2'"
                     spark_args+=(--conf "$2"); shift 2 ;;
       --conf-dir) (($# >= 2)) || die "--conf-dir needs a folder"; conf_dir="$2"; shift 2 ;;
-      --dry-run) dry_run=1; shift ;;
+      --print-command) dry_run=1; shift ;;
       -h|--help) help=1; shift ;;
       *) job_args+=("$1"); shift ;;
     esac

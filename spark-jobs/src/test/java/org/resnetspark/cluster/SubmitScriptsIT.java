@@ -37,7 +37,7 @@ class SubmitScriptsIT {
     void helpListsTheLauncherOptionsThenTheJobs(String job) throws Exception {
         var result = Scripts.run(job + ".sh", "--help");
         assertEquals(0, result.exitCode(), result.output());
-        for (String option : List.of("--cluster KIND", "--gpus N", "--spark-conf KEY=VALUE", "--dry-run",
+        for (String option : List.of("--cluster KIND", "--gpus N", "--spark-conf KEY=VALUE", "--print-command",
                 "Options of '" + job + "'", "Usage: train-job.jar " + job)) {
             assertTrue(result.output().contains(option), option + " in:\n" + result.output());
         }
@@ -60,7 +60,7 @@ class SubmitScriptsIT {
 
     @Test
     void theClusterKindChoosesTheConfigurationFolderAndGpusAddOneTaskPerGpu() throws Exception {
-        var result = Scripts.run("train.sh", "--dry-run", "--cluster", "standalone", "--master", "spark://127.0.0.1:7177",
+        var result = Scripts.run("train.sh", "--print-command", "--cluster", "standalone", "--master", "spark://127.0.0.1:7177",
                 "--gpus", "2", "--spark-conf", "spark.executor.memory=3g", "--model", "resnet8", "--out", "/tmp/a b");
         assertEquals(0, result.exitCode(), result.output());
         String out = result.output();
@@ -71,11 +71,12 @@ class SubmitScriptsIT {
                 + " --conf spark.executor.memory=3g "), out);
         assertTrue(out.contains("train-job.jar train --model resnet8 --out /tmp/a\\ b"), out);
 
-        var local = Scripts.run("evaluate.sh", "--dry-run", "--model-path", "runs/x");
+        // Options the launcher does not know, --dry-run of sweep included, go to the job.
+        var local = Scripts.run("evaluate.sh", "--print-command", "--model-path", "runs/x", "--dry-run");
         assertEquals(0, local.exitCode(), local.output());
         assertTrue(local.output().contains("SPARK_CONF_DIR=" + CONF.resolve("local")), local.output());
         assertTrue(local.output().contains("--master local\\[\\*\\] "), local.output());
-        assertTrue(local.output().contains("train-job.jar evaluate --model-path runs/x"), local.output());
+        assertTrue(local.output().contains("train-job.jar evaluate --model-path runs/x --dry-run\n"), local.output());
     }
 
     @Test
