@@ -124,7 +124,8 @@ Launcher options:
                         cluster standalone-cluster.sh started, else spark://localhost:7077; yarn: yarn)
   --deploy-mode MODE    client (default) or cluster (the driver runs on the cluster)
   --gpus N              GPUs per executor, one task per GPU: sets spark.executor.resource.gpu.amount=N,
-                        spark.task.resource.gpu.amount=1 and the discovery script find-gpus.sh
+                        spark.task.resource.gpu.amount=1, the discovery script find-gpus.sh, and
+                        spark.task.cpus=spark.executor.cores/N (unless given with --spark-conf)
   --driver-memory SIZE  driver heap (default: 4g; env DRIVER_MEMORY)
   --spark-conf KEY=VALUE  any Spark setting, over the configuration folder's (repeatable)
   --conf-dir DIR        another configuration folder instead of cluster-conf/<cluster>
@@ -134,6 +135,22 @@ Launcher options:
 Environment: SPARK_HOME, SPARK_MASTER, DRIVER_MEMORY, DRIVER_JAVA_OPTIONS (extra driver JVM
 options), STANDALONE_DIR (the folder standalone-cluster.sh keeps its state in).
 EOF
+}
+
+# conf_value KEY [--given-only]: the value of a Spark setting from --spark-conf (the last one wins),
+# else (without --given-only) from $SPARK_CONF_DIR/spark-defaults.conf; empty when unset.
+conf_value() {
+  local key="$1" value="" i
+  for ((i = 0; i < ${#spark_args[@]}; i++)); do
+    if [[ "${spark_args[i]}" == --conf && "${spark_args[i + 1]:-}" == "$key="* ]]; then
+      value="${spark_args[i + 1]#*=}"
+    fi
+  done
+  if [[ -z "$value" && "${2:-}" != --given-only && -f "$SPARK_CONF_DIR/spark-defaults.conf" ]]; then
+    value="$(awk -v key="$key" '$1 == key { $1 = ""; sub(/^[ \t]+/, ""); v = $0 } END { print v }' \
+               "$SPARK_CONF_DIR/spark-defaults.conf")"
+  fi
+  echo "$value"
 }
 
 # The state folder of standalone-cluster.sh (its master URL, logs and PIDs).
@@ -203,12 +220,22 @@ cluster_main() {
   if [[ -n "$gpus" ]]; then
     [[ "$gpus" =~ ^[1-9][0-9]*$ ]] || die "--gpus needs a whole number of GPUs per executor, not '$gpus'"
     [[ "$cluster" != local ]] || die "--gpus schedules GPUs on a cluster; in local mode the job uses the machine's GPU directly"
-    # One task per GPU; the discovery script must exist at this path on every node (same checkout).
-    spark_args=(--conf "spark.executor.resource.gpu.amount=$gpus" --conf spark.task.resource.gpu.amount=1
-                --conf "spark.executor.resource.gpu.discoveryScript=$submit_scripts_dir/find-gpus.sh" "${spark_args[@]}")
   fi
   export SPARK_CONF_DIR="${conf_dir:-$project_root/cluster-conf/$cluster}"
   [[ -f "$SPARK_CONF_DIR/spark-defaults.conf" ]] || die "no spark-defaults.conf in the configuration folder $SPARK_CONF_DIR"
+  if [[ -n "$gpus" ]]; then
+    # One task per GPU: the executor's cores are shared out so that CPUs allow exactly N tasks too.
+    local gpu_args=(--conf "spark.executor.resource.gpu.amount=$gpus" --conf spark.task.resource.gpu.amount=1
+                    --conf "spark.executor.resource.gpu.discoveryScript=$submit_scripts_dir/find-gpus.sh")
+    local cores
+    cores="$(conf_value spark.executor.cores)"
+    if [[ -n "$cores" && -z "$(conf_value spark.task.cpus --given-only)" ]]; then
+      ((cores % gpus == 0)) || die "spark.executor.cores=$cores does not share out over --gpus $gpus (one task per GPU): use a multiple of $gpus"
+      gpu_args+=(--conf "spark.task.cpus=$((cores / gpus))")
+    fi
+    # The discovery script must exist at this path on every node (the same checkout everywhere).
+    spark_args=("${gpu_args[@]}" "${spark_args[@]}")
+  fi
   if [[ "$dry_run" == 1 ]]; then
     [[ -f "$jar" ]] || echo "(train-job.jar is not built yet: the real run builds it first)" >&2
   else

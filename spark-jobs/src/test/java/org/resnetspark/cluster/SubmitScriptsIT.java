@@ -61,14 +61,17 @@ class SubmitScriptsIT {
     @Test
     void theClusterKindChoosesTheConfigurationFolderAndGpusAddOneTaskPerGpu() throws Exception {
         var result = Scripts.run("train.sh", "--print-command", "--cluster", "standalone", "--master", "spark://127.0.0.1:7177",
-                "--gpus", "2", "--spark-conf", "spark.executor.memory=3g", "--model", "resnet8", "--out", "/tmp/a b");
+                "--gpus", "2", "--spark-conf", "spark.executor.cores=4", "--spark-conf", "spark.executor.memory=3g",
+                "--model", "resnet8", "--out", "/tmp/a b");
         assertEquals(0, result.exitCode(), result.output());
         String out = result.output();
         assertTrue(out.contains("SPARK_CONF_DIR=" + CONF.resolve("standalone")), out);
         assertTrue(out.contains("org.apache.spark.deploy.SparkSubmit --master spark://127.0.0.1:7177 "
                 + "--conf spark.executor.resource.gpu.amount=2 --conf spark.task.resource.gpu.amount=1 "
                 + "--conf spark.executor.resource.gpu.discoveryScript=" + Scripts.DIR.resolve("find-gpus.sh")
-                + " --conf spark.executor.memory=3g "), out);
+                + " --conf spark.task.cpus=2 --conf spark.executor.cores=4 --conf spark.executor.memory=3g "), out);
+        assertFails(Scripts.run("train.sh", "--print-command", "--cluster", "standalone", "--gpus", "2"),
+                "spark.executor.cores=1 does not share out over --gpus 2 (one task per GPU)");
         assertTrue(out.contains("train-job.jar train --model resnet8 --out /tmp/a\\ b"), out);
 
         // Options the launcher does not know, --dry-run of sweep included, go to the job.
