@@ -12,6 +12,7 @@ import org.resnetspark.data.PreparedData;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.models.ModelSpec;
 import org.resnetspark.runtime.NativeRuntime;
+import org.resnetspark.spark.ClusterEvents;
 import org.resnetspark.spark.DistributedTraining;
 import org.resnetspark.spark.ParameterAveraging;
 import org.resnetspark.spark.SparkJobs;
@@ -119,18 +120,28 @@ final class TrainCommand implements Callable<Integer> {
             } catch (DistributedTraining.DivergedException e) {
                 info.put("status", "diverged");
                 info.put("error", e.getMessage());
+                recordClusterEvents(sc, info);
                 run.writeString(RunFolder.RUN, DistributedTraining.json(info));
                 throw e;
             }
             run.writeAtomically(RunFolder.MODEL, stream -> ModelSerializer.writeModel(trained, stream, true, data.normalization()));
             info.put("status", "finished");
             info.put("finished", Instant.now().toString());
+            recordClusterEvents(sc, info);
             info.put("wall_seconds", (System.nanoTime() - start) / 1e9);
             run.writeString(RunFolder.RUN, DistributedTraining.json(info));
             console.println("model written to " + run.resolve(RunFolder.MODEL));
         }
         console.flush();
         return 0;
+    }
+
+    /** Executors lost and tasks failed during the run, as the cluster listener saw them. */
+    private static void recordClusterEvents(JavaSparkContext sc, Map<String, Object> info) {
+        ClusterEvents events = ClusterEvents.of(sc.sc());
+        if (events != null) {
+            info.put("cluster_events", events.summary());
+        }
     }
 
     /** Workers and batch per worker from --workers, --batch, --batch-per-worker and --single-machine. */

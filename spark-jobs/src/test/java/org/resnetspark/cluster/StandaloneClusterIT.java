@@ -166,6 +166,9 @@ class StandaloneClusterIT {
         assertTrue(output.contains("Lost executor"), output);
         assertTrue(output.matches("(?s).*ClusterEvents: Executor \\d+ lost: .*"), output);
         assertFinishedRun(out, 3, output);
+        // ... and so does the run's record.
+        JsonNode events = JSON.readTree(out.resolve("run.json").toFile()).path("cluster_events");
+        assertTrue(events.path("executors_lost").asInt() >= 1, events.toString());
         var status = Scripts.run(env, Duration.ofMinutes(1), "standalone-cluster.sh", "status");
         assertEquals(1, status.exitCode(), status.output());
         assertTrue(status.output().contains("worker-1: not running") && status.output().contains("worker-2: running"),

@@ -35,6 +35,7 @@ class RunScriptIT {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("SPARK_HOME");
+        builder.environment().put("RESNET_SPARK_NO_BUILD", "1");   // test the packaged jar; never rebuild it under other tests
         builder.environment().put("SPARK_MASTER", "local[2]");
         builder.environment().put("DRIVER_MEMORY", "2g");
         builder.environment().put("DRIVER_JAVA_OPTIONS", driverJavaOptions);
