@@ -19,13 +19,18 @@ import torch.nn.functional as F
 
 
 class BasicBlock(nn.Module):
-    def __init__(self, in_planes, planes, stride):
+    """Option A: strided subsample and zero-padded channels; B: 1x1 projection with batch norm."""
+
+    def __init__(self, in_planes, planes, stride, shortcut):
         super().__init__()
         self.conv1 = nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(planes)
         self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
         self.bn2 = nn.BatchNorm2d(planes)
-        self.pad = planes - in_planes if (stride != 1 or in_planes != planes) else 0
+        changes = stride != 1 or in_planes != planes
+        self.pad = planes - in_planes if changes and shortcut == "A" else 0
+        self.projection = nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes)) \
+            if changes and shortcut == "B" else None
 
     def forward(self, x):
         out = F.relu(self.bn1(self.conv1(x)))
@@ -33,11 +38,13 @@ class BasicBlock(nn.Module):
         shortcut = x
         if self.pad:
             shortcut = F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, 0, self.pad))
+        elif self.projection is not None:
+            shortcut = self.projection(x)
         return F.relu(out + shortcut)
 
 
 class CifarResNet(nn.Module):
-    def __init__(self, depth, classes=10):
+    def __init__(self, depth, shortcut="A", classes=10):
         super().__init__()
         n = (depth - 2) // 6
         self.conv = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
@@ -46,7 +53,7 @@ class CifarResNet(nn.Module):
         for stage, planes in enumerate([16, 32, 64]):
             for block in range(n):
                 stride = 2 if stage > 0 and block == 0 else 1
-                blocks.append(BasicBlock(in_planes, planes, stride))
+                blocks.append(BasicBlock(in_planes, planes, stride, shortcut))
                 in_planes = planes
         self.blocks = nn.Sequential(*blocks)
         self.fc = nn.Linear(64, classes)
@@ -64,6 +71,7 @@ class CifarResNet(nn.Module):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--depth", type=int, default=20)
+    parser.add_argument("--shortcut", choices=["A", "B"], default="A")
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--iterations", type=int, default=20)
@@ -75,7 +83,7 @@ def main():
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    net = CifarResNet(args.depth)
+    net = CifarResNet(args.depth, args.shortcut)
     optimiser = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, weight_decay=1e-4)
     batches = [(torch.randn(args.batch, 3, 32, 32), torch.randint(0, 10, (args.batch,))) for _ in range(4)]
 
@@ -93,7 +101,7 @@ def main():
         step(i)
     seconds = time.perf_counter() - start
     print(json.dumps({
-        "model": f"resnet{args.depth}", "framework": f"pytorch {torch.__version__}", "batch": args.batch,
+        "model": f"resnet{args.depth}" + ("-B" if args.shortcut == "B" else ""), "framework": f"pytorch {torch.__version__}", "batch": args.batch,
         "warmup": args.warmup, "iterations": args.iterations, "threads": args.threads,
         "images_per_second": round(args.batch * args.iterations / seconds, 2),
         "ms_per_iteration": round(1000 * seconds / args.iterations, 1),

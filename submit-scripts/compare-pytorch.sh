@@ -1,45 +1,66 @@
 #!/usr/bin/env bash
-# Training throughput of train-job.jar's benchmark next to CPU PyTorch on the same net, batch and
-# cores, alternating the two so that the machine's drift hits both alike. Prints every run as a
-# JSON line, then the median images/s of each and the median of the per-round ratios.
+# Training throughput and peak memory of train-job.jar's benchmark next to CPU PyTorch on the same
+# net, batch and cores, alternating the two so that the machine's drift hits both alike. Prints
+# every run as a JSON line (with peak_rss_mb), then the medians and the median per-round ratios.
 #
-#   submit-scripts/compare-pytorch.sh [--rounds N] [--depth D] [--batch B] [--iterations I]
+#   submit-scripts/compare-pytorch.sh [--rounds N] [--depth D] [--shortcut A|B] [--batch B] [--iterations I]
 # Check first that nothing else runs (uptime, pgrep java): another process halves any figure.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-rounds=3 depth=20 batch=128 iterations=20
+rounds=3 depth=20 shortcut=A batch=128 iterations=20
 while (($#)); do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --depth) depth="$2"; shift 2 ;;
+    --shortcut) shortcut="$2"; shift 2 ;;
     --batch) batch="$2"; shift 2 ;;
     --iterations) iterations="$2"; shift 2 ;;
     -h|--help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+case "$shortcut" in
+  A) model="resnet$depth" ;;
+  B) model="resnet$depth-B" ;;
+  *) echo "--shortcut is A or B, not '$shortcut'" >&2; exit 2 ;;
+esac
 
-if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  echo "Installing Debian's python3-torch for the comparison..." >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch >&2
+missing=()
+/usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
+[[ -x /usr/bin/time ]] || missing+=(time)
+if ((${#missing[@]})); then
+  echo "Installing Debian's ${missing[*]} for the comparison..." >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 fi
 export OMP_WAIT_POLICY=PASSIVE
 
 results="$(mktemp)"
+rss="$(mktemp)"
+trap 'rm -f "$results" "$rss"' EXIT
+# Runs a benchmark under GNU time and adds its peak resident memory to its JSON line.
+measure() {
+  local framework="$1"; shift
+  local line
+  line="$(/usr/bin/time -f '%M' -o "$rss" "$@" 2>/dev/null | grep '^{')"
+  /usr/bin/python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["framework"]=r.get("framework",sys.argv[2]); r["peak_rss_mb"]=round(int(open(sys.argv[3]).read().split()[-1])/1024,1); print(json.dumps(r))' \
+    "$line" "$framework" "$rss" | tee -a "$results"
+}
 for ((round = 1; round <= rounds; round++)); do
-  "$here/run.sh" benchmark --model "resnet$depth" --batch "$batch" --iterations "$iterations" --json 2>/dev/null \
-    | grep '^{' | sed 's/^{/{"framework":"dl4j",/' | tee -a "$results"
-  /usr/bin/python3 "$here/benchmark-pytorch.py" --depth "$depth" --batch "$batch" --iterations "$iterations" \
-    | tee -a "$results"
+  measure dl4j "$here/run.sh" benchmark --model "$model" --batch "$batch" --iterations "$iterations" --json
+  measure pytorch /usr/bin/python3 "$here/benchmark-pytorch.py" --depth "$depth" --shortcut "$shortcut" --batch "$batch" \
+    --iterations "$iterations"
 done
 
 /usr/bin/python3 - "$results" <<'PY'
 import json, statistics, sys
 runs = [json.loads(line) for line in open(sys.argv[1])]
-dl4j = [r["images_per_second"] for r in runs if r["framework"] == "dl4j"]
-torch = [r["images_per_second"] for r in runs if r["framework"] != "dl4j"]
-ratios = [d / t for d, t in zip(dl4j, torch)]
-print(f"dl4j median {statistics.median(dl4j):.1f} images/s, pytorch median {statistics.median(torch):.1f} images/s, "
-      f"ratio per round {', '.join(f'{r:.2f}' for r in ratios)}, median ratio {statistics.median(ratios):.2f}")
+ours = [r for r in runs if r["framework"] == "dl4j"]
+theirs = [r for r in runs if r["framework"] != "dl4j"]
+speed = [a["images_per_second"] / b["images_per_second"] for a, b in zip(ours, theirs)]
+memory = [a["peak_rss_mb"] / b["peak_rss_mb"] for a, b in zip(ours, theirs)]
+median = lambda rows, key: statistics.median(r[key] for r in rows)
+print(f"dl4j median {median(ours, 'images_per_second'):.1f} images/s, {median(ours, 'peak_rss_mb'):.0f} MB peak; "
+      f"pytorch median {median(theirs, 'images_per_second'):.1f} images/s, {median(theirs, 'peak_rss_mb'):.0f} MB peak")
+print(f"speed ratio per round {', '.join(f'{r:.2f}' for r in speed)}, median {statistics.median(speed):.2f}; "
+      f"memory ratio median {statistics.median(memory):.2f}")
 PY
-rm -f "$results"
