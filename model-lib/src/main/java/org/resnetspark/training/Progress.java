@@ -38,7 +38,8 @@ public final class Progress {
                 format(elapsed), Double.isNaN(eta) ? "?" : format(eta));
     }
 
-    static String format(double seconds) {
+    /** A duration as 1h02m03s or 2m03s. */
+    public static String format(double seconds) {
         Duration d = Duration.ofSeconds(Math.round(seconds));
         return d.toHours() > 0
                 ? String.format("%dh%02dm%02ds", d.toHours(), d.toMinutesPart(), d.toSecondsPart())

@@ -39,8 +39,7 @@ public final class RunFolder {
         // The local file system would put a .crc file beside every file of the run; the zip and
         // JSON formats check themselves.
         fs.setWriteChecksum(false);
-        this.root = fs.makeQualified(path);
-        fs.mkdirs(root);
+        this.root = fs.makeQualified(path);   // created by the first write: reading creates nothing
     }
 
     /** A Hadoop path for a URI with a scheme (hdfs://..., file:/...), or for a local path, relative or absolute. */

@@ -26,6 +26,7 @@ import org.resnetspark.models.ModelSummary;
 import org.resnetspark.models.NetworkOptions;
 import org.resnetspark.spark.data.SparkTrainingSet;
 import org.resnetspark.training.Checkpoints;
+import org.resnetspark.training.Progress;
 import org.resnetspark.training.RunFolder;
 import org.resnetspark.training.SgdMomentum;
 import org.resnetspark.training.TrainingRecipe;
@@ -122,10 +123,11 @@ public final class DistributedTraining {
         }
 
         SparkComputationGraph sparkNet = null;
-        ImageSet trainProbe = data.train().first(Math.min(settings.trainEvalSize(), data.train().size()));
         int totalEpochs = (int) ((recipe.maxIterations() + perEpoch - 1) / perEpoch);
         try (SparkTrainingSet train = new SparkTrainingSet(sc, data.train(), data.normalization(), data.augmentation(),
-                averaging.workers(), averaging.batchPerWorker(), settings.seed())) {
+                averaging.workers(), averaging.batchPerWorker(), settings.seed());
+             SparkEvaluation trainProbe = evaluationSet(data.train().first(Math.min(settings.trainEvalSize(), data.train().size())));
+             SparkEvaluation validation = data.validation().size() > 0 ? evaluationSet(data.validation()) : null) {
             while (iteration < recipe.maxIterations()) {
                 epoch++;
                 long epochStart = System.nanoTime();
@@ -147,9 +149,8 @@ public final class DistributedTraining {
                             + "the loss is %s. The last good checkpoint is kept in %s; lower --lr, or use --warmup "
                             + "for very deep nets, and resume with --resume.", epoch, iteration, loss, out.resolve(RunFolder.CHECKPOINTS)));
                 }
-                double trainError = 1 - evaluate(sparkNet, trainProbe).accuracy();
-                Double validationError = data.validation().size() > 0
-                        ? 1 - evaluate(sparkNet, data.validation()).accuracy() : null;
+                double trainError = 1 - trainProbe.evaluate(sparkNet).accuracy();
+                Double validationError = validation != null ? 1 - validation.evaluate(sparkNet).accuracy() : null;
                 // The rate of the epoch's last step, before any warmup switch takes effect.
                 double lr = (warmupDone ? schedule : recipe.warmupSchedule()).valueAt((int) Math.max(0, iteration - 1), epoch);
                 if (!warmupDone && trainError < TrainingRecipe.PAPER_WARMUP_ERROR) {
@@ -184,7 +185,7 @@ public final class DistributedTraining {
                                 + "train error %.2f%%%s, %.1f images/s, %.0f s, ETA %s", epoch, totalEpochs, iteration,
                         recipe.maxIterations(), lr, loss, 100 * trainError,
                         validationError == null ? "" : String.format(Locale.ROOT, ", validation error %.2f%%", 100 * validationError),
-                        steps * averaging.effectiveBatch() / seconds, seconds, formatDuration(eta));
+                        steps * averaging.effectiveBatch() / seconds, seconds, Progress.format(eta));
                 console.println(progress);
                 console.flush();
                 log.debug("{}", line);
@@ -196,7 +197,10 @@ public final class DistributedTraining {
             sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster(settings.seed()));
         }
         if (data.test().size() > 0) {
-            Evaluation test = evaluate(sparkNet, data.test());
+            Evaluation test;
+            try (SparkEvaluation testSet = evaluationSet(data.test())) {
+                test = testSet.evaluate(sparkNet);
+            }
             runInfo.put("test_error", 1 - test.accuracy());
             runInfo.put("test_images", data.test().size());
             out.writeString(EVAL, json(EvaluationReport.of(test, data.test().numClasses(), settings.model().name(),
@@ -209,8 +213,9 @@ public final class DistributedTraining {
         return net;
     }
 
-    private Evaluation evaluate(SparkComputationGraph net, ImageSet images) {
-        return SparkEvaluation.evaluate(sc, net, images, data.normalization(), settings.averaging().workers(),
+    /** Images to evaluate on, sent to the executors once for the whole run. */
+    private SparkEvaluation evaluationSet(ImageSet images) {
+        return new SparkEvaluation(sc, images, data.normalization(), settings.averaging().workers(),
                 Math.max(64, settings.averaging().batchPerWorker()));
     }
 
@@ -246,11 +251,6 @@ public final class DistributedTraining {
                 metrics.add(line);
             }
         }
-    }
-
-    static String formatDuration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : String.format("%dm%02ds", s / 60, s % 60);
     }
 
     public static String json(Object value) {

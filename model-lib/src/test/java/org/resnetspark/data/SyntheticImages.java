@@ -10,8 +10,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.resnetspark.models.InputShape;
 
 /**
- * Seeded synthetic images that a network can learn: each class has its own fixed random pattern,
- * and an image is its class pattern plus noise. Used by tests, the benchmark and demos without data.
+ * Seeded synthetic float batches for model tests (the jobs use {@link SyntheticDatasets}, which
+ * makes raw images in the official formats): each class has its own fixed random pattern,
+ * and an image is its class pattern plus noise.
  */
 public final class SyntheticImages {
 
