@@ -131,6 +131,8 @@ final class TrainCommand implements Callable<Integer> {
             info.put("wall_seconds", (System.nanoTime() - start) / 1e9);
             run.writeString(RunFolder.RUN, DistributedTraining.json(info));
             console.println("model written to " + run.resolve(RunFolder.MODEL));
+            console.println("next: per-epoch metrics in metrics.jsonl, test accuracy in eval.json; compare runs with "
+                    + "'submit-scripts/run.sh report " + run.root() + " OTHER_RUN...'");
         }
         console.flush();
         return 0;
