@@ -12,28 +12,42 @@ import org.nd4j.linalg.learning.config.Nesterovs;
  *           "weight decay"); biases and batch-norm parameters are not penalised
  * @param cacheMode {@code DEVICE} keeps forward activations for the backward pass (about +20% on
  *                  CPU); gradient checks use {@code NONE}
+ * @param layers which implementation of batch norm and ReLU the network uses
  */
-public record NetworkOptions(long seed, DataType dataType, IUpdater updater, double l2, CacheMode cacheMode) {
+public record NetworkOptions(long seed, DataType dataType, IUpdater updater, double l2, CacheMode cacheMode,
+                             Layers layers) {
+
+    /** Batch norm and ReLU implementations: the same function and parameters either way. */
+    public enum Layers {
+        /** The project's {@link org.resnetspark.layers.FusedBatchNorm} (fast on CPU): the default. */
+        FUSED,
+        /** DL4J's own BatchNormalization followed by an ActivationLayer: the reference to compare with. */
+        DL4J
+    }
 
     /** He et al. 2015: learning rate 0.1, momentum 0.9, weight decay 1e-4; float32. */
     public static NetworkOptions defaults() {
-        return new NetworkOptions(42, DataType.FLOAT, new Nesterovs(0.1, 0.9), 1e-4, CacheMode.DEVICE);
+        return new NetworkOptions(42, DataType.FLOAT, new Nesterovs(0.1, 0.9), 1e-4, CacheMode.DEVICE, Layers.FUSED);
     }
 
     public NetworkOptions withSeed(long newSeed) {
-        return new NetworkOptions(newSeed, dataType, updater, l2, cacheMode);
+        return new NetworkOptions(newSeed, dataType, updater, l2, cacheMode, layers);
     }
 
     public NetworkOptions withUpdater(IUpdater newUpdater) {
-        return new NetworkOptions(seed, dataType, newUpdater, l2, cacheMode);
+        return new NetworkOptions(seed, dataType, newUpdater, l2, cacheMode, layers);
     }
 
     public NetworkOptions withL2(double newL2) {
-        return new NetworkOptions(seed, dataType, updater, newL2, cacheMode);
+        return new NetworkOptions(seed, dataType, updater, newL2, cacheMode, layers);
+    }
+
+    public NetworkOptions withLayers(Layers newLayers) {
+        return new NetworkOptions(seed, dataType, updater, l2, cacheMode, newLayers);
     }
 
     /** Double precision, no caching, no penalty: what DL4J's gradient checks need. */
     public NetworkOptions forGradientCheck() {
-        return new NetworkOptions(seed, DataType.DOUBLE, updater, 0.0, CacheMode.NONE);
+        return new NetworkOptions(seed, DataType.DOUBLE, updater, 0.0, CacheMode.NONE, layers);
     }
 }

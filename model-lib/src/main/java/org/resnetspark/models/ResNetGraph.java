@@ -21,6 +21,8 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import org.resnetspark.layers.FusedBatchNorm;
+import org.resnetspark.layers.Relu;
 
 /**
  * Builds any {@link ResNetSpec} as a DL4J computation graph: a stem, stages of residual blocks,
@@ -68,7 +70,8 @@ public final class ResNetGraph {
         Family.Order order = spec.family().order();
         graph.addLayer("stem_conv", conv(3, 1, spec.stemWidth(), 0), INPUT);
         // Pre-activation blocks normalise their own input; post-activation stems end in BN-ReLU.
-        String previous = order == Family.Order.PRE ? "stem_conv" : batchNorm(graph, "stem_bn", Activation.RELU, "stem_conv");
+        BatchNorms batchNorms = new BatchNorms(graph, options.layers());
+        String previous = order == Family.Order.PRE ? "stem_conv" : batchNorms.add("stem_bn", Activation.RELU, "stem_conv");
 
         int inWidth = spec.stemWidth();
         List<ResNetSpec.Stage> stages = spec.stages();
@@ -78,12 +81,13 @@ public final class ResNetGraph {
                 Block block = new Block("stage" + (s + 1) + "_block" + (b + 1), inWidth, stage.innerWidth(),
                         stage.outWidth(), b == 0 ? stage.stride() : 1, spec.block(), spec.kernel(), spec.span(),
                         spec.shortcut(), spec.dropout());
-                previous = order == Family.Order.PRE ? block.addPreActivation(graph, previous) : block.addPostActivation(graph, previous);
+                previous = order == Family.Order.PRE ? block.addPreActivation(graph, batchNorms, previous)
+                        : block.addPostActivation(graph, batchNorms, previous);
                 inWidth = stage.outWidth();
             }
         }
         if (order == Family.Order.PRE) {
-            previous = batchNorm(graph, "final_bn", Activation.RELU, previous);
+            previous = batchNorms.add("final_bn", Activation.RELU, previous);
         }
 
         graph.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), previous);
@@ -122,30 +126,30 @@ public final class ResNetGraph {
             return convs;
         }
 
-        String addPostActivation(GraphBuilder graph, String input) {
+        String addPostActivation(GraphBuilder graph, BatchNorms batchNorms, String input) {
             List<ConvolutionLayer> convs = convolutions();
             String x = input;
             for (int i = 1; i <= convs.size(); i++) {
                 graph.addLayer(prefix + "_conv" + i, convs.get(i - 1), x);
                 boolean last = i == convs.size();
                 if (last && shortcut == Shortcut.NONE) {
-                    return batchNorm(graph, prefix + "_out", Activation.RELU, prefix + "_conv" + i);
+                    return batchNorms.add(prefix + "_out", Activation.RELU, prefix + "_conv" + i);
                 }
-                x = batchNorm(graph, prefix + "_bn" + i, last ? Activation.IDENTITY : Activation.RELU, prefix + "_conv" + i);
+                x = batchNorms.add(prefix + "_bn" + i, last ? Activation.IDENTITY : Activation.RELU, prefix + "_conv" + i);
             }
-            String identity = shortcut(graph, input, true);
+            String identity = shortcut(graph, input, batchNorms);
             graph.addVertex(prefix + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), x, identity);
-            graph.addLayer(prefix + "_out", new ActivationLayer.Builder().activation(Activation.RELU).build(), prefix + "_add");
+            batchNorms.addRelu(prefix + "_out", prefix + "_add");
             return prefix + "_out";
         }
 
-        String addPreActivation(GraphBuilder graph, String input) {
+        String addPreActivation(GraphBuilder graph, BatchNorms batchNorms, String input) {
             List<ConvolutionLayer> convs = convolutions();
-            String preActivated = batchNorm(graph, prefix + "_bn1", Activation.RELU, input);
+            String preActivated = batchNorms.add(prefix + "_bn1", Activation.RELU, input);
             String x = preActivated;
             for (int i = 1; i <= convs.size(); i++) {
                 if (i > 1) {
-                    x = batchNorm(graph, prefix + "_bn" + i, Activation.RELU, x);
+                    x = batchNorms.add(prefix + "_bn" + i, Activation.RELU, x);
                 }
                 graph.addLayer(prefix + "_conv" + i, convs.get(i - 1), x);
                 x = prefix + "_conv" + i;
@@ -155,7 +159,7 @@ public final class ResNetGraph {
             }
             // Projections see the normalised input; identity (and option A) keeps the raw input.
             boolean projects = shortcut == Shortcut.C || (shortcut == Shortcut.B && shapeChanges());
-            String identity = shortcut(graph, projects ? preActivated : input, false);
+            String identity = shortcut(graph, projects ? preActivated : input, null);
             graph.addVertex(prefix + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), x, identity);
             return prefix + "_add";
         }
@@ -170,12 +174,12 @@ public final class ResNetGraph {
          * A projection is followed by batch norm in post-activation blocks only: in pre-activation
          * blocks its input is already normalised (He et al. 2016's code).
          */
-        String shortcut(GraphBuilder graph, String input, boolean batchNormAfterProjection) {
+        String shortcut(GraphBuilder graph, String input, BatchNorms batchNormAfterProjection) {
             String name = prefix + "_shortcut";
             if (shortcut == Shortcut.C || (shortcut == Shortcut.B && shapeChanges())) {
                 graph.addLayer(name + "_conv", conv(1, stride, outWidth, 0), input);
-                return batchNormAfterProjection
-                        ? batchNorm(graph, name + "_bn", Activation.IDENTITY, name + "_conv")
+                return batchNormAfterProjection != null
+                        ? batchNormAfterProjection.add(name + "_bn", Activation.IDENTITY, name + "_conv")
                         : name + "_conv";
             }
             if (!shapeChanges()) {
@@ -217,8 +221,27 @@ public final class ResNetGraph {
         return conv.build();
     }
 
-    static String batchNorm(GraphBuilder graph, String name, Activation activation, String input) {
-        graph.addLayer(name, new BatchNormalization.Builder().activation(activation).build(), input);
-        return name;
+    /** Adds batch norm with its activation, in the implementation the options ask for. */
+    record BatchNorms(GraphBuilder graph, NetworkOptions.Layers layers) {
+
+        /** Returns the name of the vertex that outputs the activated result. */
+        String add(String name, Activation activation, String input) {
+            if (layers == NetworkOptions.Layers.FUSED) {
+                graph.addLayer(name, new FusedBatchNorm(activation), input);
+                return name;
+            }
+            graph.addLayer(name, new BatchNormalization.Builder().activation(Activation.IDENTITY).build(), input);
+            if (activation == Activation.IDENTITY) {
+                return name;
+            }
+            return addRelu(name + "_relu", name);
+        }
+
+        /** A ReLU layer on its own (after a residual addition). */
+        String addRelu(String name, String input) {
+            graph.addLayer(name, layers == NetworkOptions.Layers.FUSED ? new Relu()
+                    : new ActivationLayer.Builder().activation(Activation.RELU).build(), input);
+            return name;
+        }
     }
 }

@@ -2,7 +2,9 @@ package org.resnetspark.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -58,6 +60,24 @@ class BlockGradientCheckTest {
             "PRE, BOTTLENECK, A, 2, 2, 8, 1", "PRE, BOTTLENECK, B, 2, 2, 8, 2", "PRE, BOTTLENECK, C, 8, 2, 8, 1"})
     void blockGradientsMatchFiniteDifferences(Family.Order order, BlockType type, Shortcut shortcut,
                                               int inWidth, int innerWidth, int outWidth, int stride) {
+        Nd4j.getRandom().setSeed(12);
+        INDArray input = Nd4j.rand(DataType.DOUBLE, 5, 2, 6, 6).subi(0.5);
+        INDArray labels = Nd4j.zeros(DataType.DOUBLE, 5, 3);
+        for (int i = 0; i < 5; i++) {
+            labels.putScalar(i, i % 3, 1.0);
+        }
+        Map<NetworkOptions.Layers, List<String>> mismatches = new EnumMap<>(NetworkOptions.Layers.class);
+        for (NetworkOptions.Layers layers : NetworkOptions.Layers.values()) {
+            ComputationGraph net = blockNet(order, type, shortcut, inWidth, innerWidth, outWidth, stride, layers);
+            mismatches.put(layers, FiniteDifferences.mismatches(net, new DataSet(input, labels), 1e-6, 1e-3,
+                    List.of("_mean", "_var", "_log10stdev")));
+        }
+        assertEquals(Map.of(NetworkOptions.Layers.FUSED, List.of(), NetworkOptions.Layers.DL4J, List.of()), mismatches);
+    }
+
+    /** A stem convolution with BN-ReLU, the block, pooling and a classifier. */
+    private static ComputationGraph blockNet(Family.Order order, BlockType type, Shortcut shortcut, int inWidth,
+                                             int innerWidth, int outWidth, int stride, NetworkOptions.Layers layers) {
         GraphBuilder graph = new NeuralNetConfiguration.Builder()
                 .seed(7)
                 .dataType(DataType.DOUBLE)
@@ -69,25 +89,18 @@ class BlockGradientCheckTest {
                 .addInputs("input")
                 .setInputTypes(InputType.convolutional(6, 6, 2));
         graph.addLayer("stem_conv", ResNetGraph.conv(3, 1, inWidth, 0), "input");
-        String stem = ResNetGraph.batchNorm(graph, "stem_bn", Activation.RELU, "stem_conv");
+        var batchNorms = new ResNetGraph.BatchNorms(graph, layers);
+        String stem = batchNorms.add("stem_bn", Activation.RELU, "stem_conv");
         var block = new ResNetGraph.Block("block", inWidth, innerWidth, outWidth, stride, type, 3,
                 type == BlockType.BOTTLENECK ? 3 : 2, shortcut, Dropout.NONE);
-        String out = order == Family.Order.PRE ? block.addPreActivation(graph, stem) : block.addPostActivation(graph, stem);
+        String out = order == Family.Order.PRE ? block.addPreActivation(graph, batchNorms, stem)
+                : block.addPostActivation(graph, batchNorms, stem);
         graph.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), out);
         graph.addLayer("output", new OutputLayer.Builder(LossFunction.MCXENT).nOut(3)
                 .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "pool");
         graph.setOutputs("output");
         ComputationGraph net = new ComputationGraph(graph.build());
         net.init();
-
-        Nd4j.getRandom().setSeed(11);
-        INDArray input = Nd4j.rand(DataType.DOUBLE, 5, 2, 6, 6).subi(0.5);
-        INDArray labels = Nd4j.zeros(DataType.DOUBLE, 5, 3);
-        for (int i = 0; i < 5; i++) {
-            labels.putScalar(i, i % 3, 1.0);
-        }
-        List<String> mismatches = FiniteDifferences.mismatches(net, new DataSet(input, labels), 1e-6, 1e-3,
-                List.of("_mean", "_var", "_log10stdev"));
-        assertEquals(List.of(), mismatches);
+        return net;
     }
 }

@@ -1,0 +1,168 @@
+package org.resnetspark.layers;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The layer a {@link FusedBatchNorm} configuration builds. On the CPU backend, for NCHW images,
+ * it normalises and activates with {@link ChannelMath}; elsewhere it runs DL4J's batch norm and
+ * then the activation. Both paths compute the same function and the same gradients, including
+ * DL4J's "gradients" for the running statistics (decay-weighted differences that its no-op
+ * updater subtracts), so the two are interchangeable inside one parameter vector.
+ */
+public class FusedBatchNormLayer extends BatchNormalization {
+
+    private static final double ONE_ON_2_LN_10 = 1.0 / (2 * Math.log(10.0));
+    private static final boolean CPU = Nd4j.getEnvironment().isCPU();
+
+    /** What the training forward pass leaves for the backward pass. */
+    private INDArray batchMean;
+    private INDArray batchVariance;
+    private INDArray output;
+
+    public FusedBatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private boolean fastPath(INDArray x) {
+        org.deeplearning4j.nn.conf.layers.BatchNormalization conf = layerConf();
+        return CPU && x.rank() == 4 && conf.getCnn2DFormat() == CNN2DFormat.NCHW && !conf.isLockGammaBeta()
+                && x.dataType().isFPType();
+    }
+
+    private boolean relu() {
+        IActivation activation = layerConf().getActivationFn();
+        return activation instanceof ActivationReLU;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        if (!fastPath(input)) {
+            INDArray normalised = super.activate(training, workspaceMgr);
+            return layerConf().getActivationFn().getActivation(normalised, training);
+        }
+        INDArray x = ChannelMath.dense(input.castTo(dataType));
+        INDArray mean;
+        INDArray variance;
+        if (training) {
+            INDArray[] moments = ChannelMath.moments(x);
+            // Detached: the backward pass needs them after this layer's working memory is reused.
+            mean = batchMean = moments[0].detach();
+            variance = batchVariance = moments[1].detach();
+        } else {
+            mean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).reshape(x.size(1));
+            variance = runningVariance();
+        }
+        INDArray gamma = getParam(BatchNormalizationParamInitializer.GAMMA).reshape(x.size(1));
+        INDArray beta = getParam(BatchNormalizationParamInitializer.BETA).reshape(x.size(1));
+        INDArray scale = Transforms.pow(variance.add(layerConf().getEps()), -0.5, false).muli(gamma);
+        INDArray shift = beta.sub(mean.mul(scale));
+
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+        out.assign(x);
+        ChannelMath.scaleAndShift(out, scale, shift);
+        if (relu()) {
+            Transforms.relu(out, false);
+        }
+        output = training ? out : null;
+        return out;
+    }
+
+    private INDArray runningVariance() {
+        if (!layerConf().isUseLogStd()) {
+            return getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).reshape(input.size(1));
+        }
+        INDArray log10Std = getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD).reshape(input.size(1));
+        INDArray std = Transforms.pow(Nd4j.valueArrayOf(log10Std.shape(), 10.0, log10Std.dataType()), log10Std, false);
+        return std.muli(std);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (!fastPath(input) || batchMean == null || (relu() && output == null)) {
+            return fallbackBackprop(epsilon, workspaceMgr);
+        }
+        INDArray x = ChannelMath.dense(input.castTo(dataType));
+        long channels = x.size(1);
+        double count = x.length() / (double) channels;
+
+        // dz: the gradient before the activation, in scratch memory we may overwrite.
+        INDArray dz = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
+        if (relu()) {
+            ChannelMath.reluBackward(output, ChannelMath.dense(epsilon), dz);
+        } else {
+            dz.assign(epsilon);
+        }
+
+        INDArray gamma = getParam(BatchNormalizationParamInitializer.GAMMA).reshape(channels);
+        INDArray inverseStd = Transforms.pow(batchVariance.add(layerConf().getEps()), -0.5, false);
+        INDArray dBeta = ChannelMath.channelSums(dz);
+        // sum(dz * xHat) = inverseStd * (sum(dz * x) - mean * sum(dz))
+        INDArray dGamma = ChannelMath.channelDots(dz, x).subi(batchMean.mul(dBeta)).muli(inverseStd);
+
+        // dx = gamma * inverseStd * (dz - dBeta / count - xHat * dGamma / count), as dz*k1 + x*k2 + k3
+        INDArray k1 = gamma.mul(inverseStd);
+        INDArray k2 = k1.mul(inverseStd).muli(dGamma).muli(-1.0 / count);
+        INDArray k3 = k1.mul(dBeta).muli(-1.0 / count).subi(k2.mul(batchMean));
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
+        dx.assign(x);
+        ChannelMath.scaleAndShift(dx, k2, k3);
+        ChannelMath.scaleAndShift(dz, k1, null);
+        dx.addi(dz);
+
+        Gradient gradient = new DefaultGradient();
+        gradientViews.get(BatchNormalizationParamInitializer.GAMMA).assign(dGamma);
+        gradientViews.get(BatchNormalizationParamInitializer.BETA).assign(dBeta);
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, gradientViews.get(BatchNormalizationParamInitializer.GAMMA));
+        gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, gradientViews.get(BatchNormalizationParamInitializer.BETA));
+        runningStatisticsGradient(gradient, channels);
+        output = null;
+        return new Pair<>(gradient, dx);
+    }
+
+    /**
+     * DL4J's update of the running statistics, written as gradients its no-op updater subtracts:
+     * mean - (decay * mean + (1 - decay) * batchMean), and for log10(std) the matching difference.
+     */
+    private void runningStatisticsGradient(Gradient gradient, long channels) {
+        double decay = layerConf().getDecay();
+        INDArray globalMean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).reshape(channels);
+        INDArray dMean = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
+        dMean.assign(globalMean.sub(batchMean).muli(1 - decay));
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN, dMean);
+        if (layerConf().isUseLogStd()) {
+            INDArray variance = runningVariance();
+            INDArray next = variance.mul(decay).addi(batchVariance.mul(1 - decay));
+            INDArray dLog10Std = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
+            dLog10Std.assign(Transforms.log(variance.divi(next), false).muli(ONE_ON_2_LN_10));
+            gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_LOG_STD, dLog10Std);
+        } else {
+            INDArray globalVariance = getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).reshape(channels);
+            INDArray dVariance = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_VAR);
+            dVariance.assign(globalVariance.sub(batchVariance).muli(1 - decay));
+            gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_VAR, dVariance);
+        }
+    }
+
+    /** DL4J's batch norm backward pass after the activation's, both recomputed from the input. */
+    private Pair<Gradient, INDArray> fallbackBackprop(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        INDArray preActivation = preOutput(input, TrainingMode.TRAIN, workspaceMgr);
+        INDArray dz = layerConf().getActivationFn().backprop(preActivation.dup(), epsilon.dup()).getFirst();
+        return super.backpropGradient(dz, workspaceMgr);
+    }
+}

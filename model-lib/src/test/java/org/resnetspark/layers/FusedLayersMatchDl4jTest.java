@@ -1,0 +1,126 @@
+package org.resnetspark.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.resnetspark.data.SyntheticImages;
+import org.resnetspark.models.InputShape;
+import org.resnetspark.models.ModelRegistry;
+import org.resnetspark.models.ModelSpec;
+import org.resnetspark.models.NetworkOptions;
+
+/**
+ * The project's batch-norm and ReLU layers against DL4J's own (BatchNormalization followed by an
+ * ActivationLayer) on the same network, parameters and batches: the same activations, the same
+ * gradients, and a few hundred training steps later the same loss curve, parameters and accuracy,
+ * within float32 rounding. Also that the ReLU of a batch-norm layer is applied at all: DL4J's
+ * BatchNormalization ignores the activation it is given.
+ */
+class FusedLayersMatchDl4jTest {
+
+    private static final InputShape SHAPE = new InputShape(3, 12, 12);
+    private static final int CLASSES = 4;
+
+    private static ComputationGraph net(String model, NetworkOptions.Layers layers) {
+        ModelSpec spec = ModelRegistry.parse(model, CLASSES, SHAPE);
+        return spec.build(NetworkOptions.defaults().withSeed(5).withUpdater(new Nesterovs(0.05, 0.9)).withLayers(layers));
+    }
+
+    /** The DL4J-layer twin of a fused network, with the same parameter values (matched by name). */
+    private static ComputationGraph dl4jTwin(String model, ComputationGraph fused) {
+        ComputationGraph reference = net(model, NetworkOptions.Layers.DL4J);
+        for (Map.Entry<String, INDArray> param : fused.paramTable().entrySet()) {
+            reference.setParam(param.getKey(), param.getValue().dup());
+        }
+        return reference;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet8-B", "preact11-B"})
+    void sameActivationsAndGradients(String model) {
+        ComputationGraph fused = net(model, NetworkOptions.Layers.FUSED);
+        ComputationGraph reference = dl4jTwin(model, fused);
+        DataSet batch = new SyntheticImages(SHAPE, CLASSES, 1).batch(16, 0);
+
+        for (boolean training : new boolean[] {true, false}) {
+            INDArray expected = reference.feedForward(batch.getFeatures(), training).get("output");
+            INDArray actual = fused.feedForward(batch.getFeatures(), training).get("output");
+            assertTrue(expected.equalsWithEps(actual, 1e-5), "outputs, training=" + training);
+        }
+
+        fused.setInput(0, batch.getFeatures());
+        fused.setLabels(batch.getLabels());
+        fused.computeGradientAndScore();
+        reference.setInput(0, batch.getFeatures());
+        reference.setLabels(batch.getLabels());
+        reference.computeGradientAndScore();
+        assertEquals(reference.score(), fused.score(), 1e-5);
+        Map<String, INDArray> expected = reference.gradient().gradientForVariable();
+        for (Map.Entry<String, INDArray> actual : fused.gradient().gradientForVariable().entrySet()) {
+            INDArray want = expected.get(actual.getKey());
+            double scale = Math.max(1e-3, want.norm2Number().doubleValue());
+            double error = actual.getValue().sub(want).norm2Number().doubleValue() / scale;
+            assertTrue(error < 1e-4, actual.getKey() + " gradient differs by " + error + " (relative)");
+        }
+    }
+
+    @Test
+    void sameLossCurveParametersAndAccuracyAfterTraining() {
+        String model = "resnet8-B";
+        ComputationGraph fused = net(model, NetworkOptions.Layers.FUSED);
+        ComputationGraph reference = dl4jTwin(model, fused);
+        SyntheticImages data = new SyntheticImages(SHAPE, CLASSES, 2, 2.0f);
+        List<Double> fusedLosses = new ArrayList<>();
+        List<Double> referenceLosses = new ArrayList<>();
+        for (int step = 0; step < 300; step++) {
+            DataSet batch = data.batch(16, step % 50);
+            fused.fit(batch);
+            reference.fit(batch);
+            fusedLosses.add(fused.score());
+            referenceLosses.add(reference.score());
+        }
+        for (int step = 0; step < fusedLosses.size(); step++) {
+            double want = referenceLosses.get(step);
+            assertEquals(want, fusedLosses.get(step), 1e-3 * Math.max(1, Math.abs(want)), "loss at step " + step);
+        }
+        assertTrue(fusedLosses.get(299) < 0.5 * fusedLosses.get(0), "the net learned: " + fusedLosses.get(0)
+                + " -> " + fusedLosses.get(299));
+        // By name: the flattened orders differ, as the DL4J twin has extra activation vertices.
+        // float32 rounding differences grow over 300 momentum steps: about 1e-3 measured.
+        for (Map.Entry<String, INDArray> param : fused.paramTable().entrySet()) {
+            INDArray want = reference.getParam(param.getKey());
+            double drift = param.getValue().sub(want).norm2Number().doubleValue()
+                    / Math.max(1e-3, want.norm2Number().doubleValue());
+            assertTrue(drift < 1e-2, param.getKey() + " drifted apart by " + drift + " (relative)");
+        }
+
+        DataSet test = data.batch(256, 1000);
+        Evaluation fusedEval = fused.evaluate(new org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator(test));
+        Evaluation referenceEval = reference.evaluate(new org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator(test));
+        assertEquals(referenceEval.accuracy(), fusedEval.accuracy(), 2.0 / 256);
+    }
+
+    @Test
+    void batchNormReluOutputsNoNegatives() {
+        ComputationGraph fused = net("resnet8", NetworkOptions.Layers.FUSED);
+        INDArray features = new SyntheticImages(SHAPE, CLASSES, 1).batch(8, 0).getFeatures();
+        for (boolean training : new boolean[] {true, false}) {
+            Map<String, INDArray> activations = fused.feedForward(features, training);
+            assertEquals(0.0, activations.get("stem_bn").minNumber().doubleValue(), "stem BN-ReLU");
+            assertTrue(activations.get("stage1_block1_bn2").minNumber().doubleValue() < 0, "BN without ReLU");
+        }
+        assertTrue(Nd4j.getEnvironment().isCPU(), "these tests compare the CPU fast path");
+    }
+}
