@@ -1,29 +1,29 @@
 #!/usr/bin/env bash
-# Training throughput and peak memory of train-job.jar's benchmark next to CPU PyTorch on the same
-# net, batch and cores, alternating the two so that the machine's drift hits both alike. Prints
-# every run as a JSON line (with peak_rss_mb), then the medians and the median per-round ratios.
+# Training (or inference) throughput and peak memory of train-job.jar's benchmark next to CPU
+# PyTorch on the same net, batch and cores, alternating the two so that the machine's drift hits
+# both alike. Prints every run as a JSON line (with peak_rss_mb), then the medians and the median
+# per-round ratios.
 #
-#   submit-scripts/compare-pytorch.sh [--rounds N] [--depth D] [--shortcut A|B] [--batch B] [--iterations I]
+#   submit-scripts/compare-pytorch.sh [--model M] [--batch B] [--iterations I] [--rounds N] [--inference]
+# M: resnet<6n+2> (option A), resnet<6n+2>-B (projections) or wrn-<6n+4>-<k>; default resnet20-B.
 # Check first that nothing else runs (uptime, pgrep java): another process halves any figure.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-rounds=3 depth=20 shortcut=A batch=128 iterations=20
+rounds=3 model=resnet20-B batch=128 iterations=20 mode=()
 while (($#)); do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
-    --depth) depth="$2"; shift 2 ;;
-    --shortcut) shortcut="$2"; shift 2 ;;
+    --model) model="$2"; shift 2 ;;
     --batch) batch="$2"; shift 2 ;;
     --iterations) iterations="$2"; shift 2 ;;
-    -h|--help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --inference) mode=(--inference); shift ;;
+    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-case "$shortcut" in
-  A) model="resnet$depth" ;;
-  B) model="resnet$depth-B" ;;
-  *) echo "--shortcut is A or B, not '$shortcut'" >&2; exit 2 ;;
-esac
+if [[ ! "$model" =~ ^(resnet[0-9]+(-B)?|wrn-[0-9]+-[0-9]+)$ ]]; then
+  echo "--model is resnet<6n+2>, resnet<6n+2>-B or wrn-<6n+4>-<k>, not '$model'" >&2; exit 2
+fi
 
 missing=()
 /usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
@@ -46,9 +46,9 @@ measure() {
     "$line" "$framework" "$rss" | tee -a "$results"
 }
 for ((round = 1; round <= rounds; round++)); do
-  measure dl4j "$here/run.sh" benchmark --model "$model" --batch "$batch" --iterations "$iterations" --json
-  measure pytorch /usr/bin/python3 "$here/benchmark-pytorch.py" --depth "$depth" --shortcut "$shortcut" --batch "$batch" \
-    --iterations "$iterations"
+  measure dl4j "$here/run.sh" benchmark --model "$model" --batch "$batch" --iterations "$iterations" "${mode[@]}" --json
+  measure pytorch /usr/bin/python3 "$here/benchmark-pytorch.py" --model "$model" --batch "$batch" \
+    --iterations "$iterations" "${mode[@]}"
 done
 
 /usr/bin/python3 - "$results" <<'PY'

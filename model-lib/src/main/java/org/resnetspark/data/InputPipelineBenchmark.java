@@ -46,7 +46,11 @@ public final class InputPipelineBenchmark {
             long checksum = 0;
             for (Iterator<DataSet> it = Batches.epoch(train, normalization, augmentation, batchSize, seed, pass);
                  it.hasNext(); ) {
-                checksum += it.next().numExamples();
+                DataSet made = it.next();
+                checksum += made.numExamples();
+                // Off-heap arrays would otherwise wait for the garbage collector: hundreds of MB.
+                made.getFeatures().close();
+                made.getLabels().close();
             }
             long done = System.nanoTime();
             if (checksum != train.size()) {

@@ -20,10 +20,7 @@ import org.slf4j.LoggerFactory;
  *       in oneDNN instead of im2col plus strided copies: about 10x.</li>
  *   <li>CUDA: refuses a GPU the prebuilt binaries cannot run ({@link CudaCompatibility}).</li>
  *   <li>Checks {@code OMP_WAIT_POLICY=PASSIVE}: an environment variable, read when the OpenMP
- *       runtime loads, so the launchers set it; here a missing one is reported. The launchers
- *       also set glibc's {@code MALLOC_*} thresholds, so that the large blocks native operations
- *       allocate and free on every step are reused instead of mapped and zeroed again (page
- *       faults took 13% of a step).</li>
+ *       runtime loads, so the launchers set it; here a missing one is reported.</li>
  *   <li>CPU, once ND4J is loaded ({@link #start()}): one OpenBLAS thread. Only small products
  *       (the classifier, per-channel sums) use BLAS; with two BLAS threads the caller waits for
  *       the other by spinning in {@code sched_yield}, which took 13% of a step.</li>

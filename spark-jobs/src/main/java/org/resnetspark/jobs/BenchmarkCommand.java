@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "benchmark", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = {"Training throughput of one model in this process (no Spark): warm up, then time a fixed "
-                + "number of training steps on batches from the input pipeline.",
+        description = {"Training (or with --inference, evaluation) throughput of one model in this process (no "
+                + "Spark): warm up, then time a fixed number of steps on batches from the input pipeline.",
                 "Also the input pipeline's throughput on one thread (decode + normalise + augment + batch) on the "
                 + "dataset's files (--data) or on synthetic files in its official format."})
 final class BenchmarkCommand implements Callable<Integer> {
@@ -76,6 +76,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "FUSED", description = "Batch norm and ReLU implementation: "
             + "FUSED (the project's, fast on CPU) or DL4J (DL4J's own layers, for comparison).")
     NetworkOptions.Layers layers;
+
+    @Option(names = "--inference", description = "Time forward passes in inference mode (what evaluation runs) "
+            + "instead of training steps.")
+    boolean inference;
 
     @Option(names = "--json", description = "Print one JSON line with the result instead of text.")
     boolean json;
@@ -118,20 +122,23 @@ final class BenchmarkCommand implements Callable<Integer> {
 
         ComputationGraph graph = net.build(NetworkOptions.defaults().withSeed(seed).withLayers(layers));
         Progress progress = new Progress("benchmark " + net.name(), iterations, System.err, 10);
-        ThroughputBenchmark.Result result = ThroughputBenchmark.run(graph, batches, warmup, iterations, progress);
+        ThroughputBenchmark.Result result = inference
+                ? ThroughputBenchmark.runInference(graph, batches, warmup, iterations, progress)
+                : ThroughputBenchmark.run(graph, batches, warmup, iterations, progress);
+        String measured = inference ? "inference" : "training";
         double ratio = pipeline.imagesPerSecond() / result.imagesPerSecond();
 
         if (json) {
-            out.printf(Locale.ROOT, "{\"model\":\"%s\",\"layers\":\"%s\",\"batch\":%d,\"warmup\":%d,\"iterations\":%d,"
+            out.printf(Locale.ROOT, "{\"model\":\"%s\",\"mode\":\"%s\",\"layers\":\"%s\",\"batch\":%d,\"warmup\":%d,\"iterations\":%d,"
                             + "\"images_per_second\":%.2f,\"ms_per_iteration\":%.1f,\"dataset\":\"%s\","
                             + "\"pipeline_images\":%d,\"pipeline_images_per_second\":%.0f,"
                             + "\"pipeline_epoch_images_per_second\":%.0f,\"pipeline_to_training\":%.1f,\"runtime\":\"%s\"}%n",
-                    net.name(), layers, batch, warmup, iterations, result.imagesPerSecond(), result.msPerIteration(),
+                    net.name(), measured, layers, batch, warmup, iterations, result.imagesPerSecond(), result.msPerIteration(),
                     format.cliName(), pipeline.images(), pipeline.imagesPerSecond(), pipeline.epochImagesPerSecond(),
                     ratio, runtime);
         } else {
-            out.printf(Locale.ROOT, "%s (%s layers), batch %d, %d timed steps after %d warm-up: %.1f images/s, "
-                            + "%.1f ms per step%n", net.name(), layers, batch, iterations, warmup, result.imagesPerSecond(), result.msPerIteration());
+            out.printf(Locale.ROOT, "%s (%s layers) %s, batch %d, %d timed steps after %d warm-up: %.1f images/s, "
+                            + "%.1f ms per step%n", net.name(), layers, measured, batch, iterations, warmup, result.imagesPerSecond(), result.msPerIteration());
             out.printf(Locale.ROOT, "input pipeline, %s, %d images, one thread: %.0f images/s decode + normalise + "
                             + "augment + batch (%.0f images/s without decoding, which happens once per run), "
                             + "%.1fx the training throughput%n", format.cliName(), pipeline.images(),

@@ -65,8 +65,19 @@ class CommandLineTest {
         Cli.Run run = Cli.run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup", "1", "--iterations", "2", "--json");
         assertEquals(0, run.exitCode(), run.err());
         String line = run.out().strip();
-        assertTrue(line.matches("\\{\"model\":\"resnet8\",\"batch\":8,.*\"images_per_second\":[0-9.]+,\"ms_per_iteration\":[0-9.]+,.*\\}"), line);
+        assertTrue(line.matches("\\{\"model\":\"resnet8\",\"mode\":\"training\",\"layers\":\"FUSED\",\"batch\":8,"
+                + ".*\"images_per_second\":[0-9.]+,\"ms_per_iteration\":[0-9.]+,.*\\}"), line);
         assertTrue(line.contains("onednn=on"), line);
+        assertTrue(line.contains("blas-threads=1"), line);
+    }
+
+    @Test
+    void benchmarkTimesInferenceOrDl4jLayersOnRequest() {
+        Cli.Run run = Cli.run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup", "1", "--iterations", "2",
+                "--inference", "--layers", "DL4J", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().strip().startsWith("{\"model\":\"resnet8\",\"mode\":\"inference\",\"layers\":\"DL4J\","),
+                run.out());
     }
 
     @Test
