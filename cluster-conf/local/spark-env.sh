@@ -2,6 +2,16 @@
 # Sourced by Spark's scripts (spark-submit, spark-class) and by submit-scripts/ before they start a JVM.
 # OpenMP reads this when ND4J's native library loads: idle threads sleep instead of spinning.
 export OMP_WAIT_POLICY=PASSIVE
+# ND4J's native operations allocate and free blocks of many MB on every training step. glibc's
+# malloc keeps the freed ones in fragmented arenas (ResNet-56 at batch 128: 5.4 GB resident);
+# jemalloc hands them back at the same speed (1.9 GB). Used when installed (Debian: libjemalloc2).
+for jemalloc in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2; do
+  if [[ -f "$jemalloc" && "${LD_PRELOAD:-}" != *jemalloc* ]]; then
+    export LD_PRELOAD="$jemalloc${LD_PRELOAD:+:$LD_PRELOAD}"
+    export MALLOC_CONF="${MALLOC_CONF:-background_thread:true,dirty_decay_ms:1000}"
+    break
+  fi
+done
 # In local mode the driver is the only JVM: its heap is run.sh's DRIVER_MEMORY (train.sh
 # --driver-memory), and ND4J's arrays live off-heap beside it, capped by default at the heap's size.
 # To cap them yourself: DRIVER_JAVA_OPTIONS="-Dorg.bytedeco.javacpp.maxbytes=8g".

@@ -4,6 +4,16 @@
 
 # OpenMP reads this when ND4J's native library loads: idle threads sleep instead of spinning.
 export OMP_WAIT_POLICY=PASSIVE
+# ND4J's native operations allocate and free blocks of many MB on every training step. glibc's
+# malloc keeps the freed ones in fragmented arenas (ResNet-56 at batch 128: 5.4 GB resident);
+# jemalloc hands them back at the same speed (1.9 GB). Used when installed (Debian: libjemalloc2).
+for jemalloc in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2; do
+  if [[ -f "$jemalloc" && "${LD_PRELOAD:-}" != *jemalloc* ]]; then
+    export LD_PRELOAD="$jemalloc${LD_PRELOAD:+:$LD_PRELOAD}"
+    export MALLOC_CONF="${MALLOC_CONF:-background_thread:true,dirty_decay_ms:1000}"
+    break
+  fi
+done
 # Spark's launcher code (which a Worker uses to start executors) needs these when no Spark
 # distribution set them; standalone-cluster.sh points SPARK_HOME at the build's Spark jars.
 export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.12}"

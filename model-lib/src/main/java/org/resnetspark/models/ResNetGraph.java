@@ -34,8 +34,10 @@ import org.resnetspark.layers.Relu;
  * the addition; a projection or subsampling shortcut takes the pre-activated input, an identity
  * shortcut the block's input; a final BN-ReLU precedes the pooling.
  *
- * <p>Every layer states its activation (DL4J's default is sigmoid); a ReLU after batch norm is the
- * batch norm's own activation. Convolutions have no bias (batch norm follows or precedes each) and
+ * <p>Every layer states its activation (DL4J's default is sigmoid). A ReLU after batch norm is the
+ * activation of the project's {@link FusedBatchNorm}, which (unlike DL4J's BatchNormalization, which
+ * ignores its activation) applies it; {@link NetworkOptions.Layers#DL4J} builds the same function
+ * from DL4J's batch norm and a separate activation layer. Convolutions have no bias (batch norm follows or precedes each) and
  * He initialisation. In bottlenecks the stride sits on the middle convolution (fb.resnet.torch).
  *
  * <p>Vertex names say where they are: {@code stem_conv}, {@code stage2_block3_conv1},
