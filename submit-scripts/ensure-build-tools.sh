@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and running need, when it is missing: a JDK 17 or newer, Maven and
-# jemalloc (cluster-conf/*/spark-env.sh preload it: it keeps ND4J's memory 3x smaller); with
+# jemalloc (cluster-conf/*/spark-env.sh preload it: it keeps ND4J's memory 2x smaller); with
 # --for-tests also Chromium (the report tests render the HTML report in headless Chromium).
 # Uses apt-get (Debian, Ubuntu) as root or through sudo; elsewhere it says what to install.
 set -euo pipefail

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Checks {@code OMP_WAIT_POLICY=PASSIVE}: an environment variable, read when the OpenMP
  *       runtime loads, so the launchers set it; here a missing one is reported. Likewise jemalloc,
  *       which the launchers preload when installed: glibc's malloc keeps the large blocks native
- *       operations free every step in fragmented arenas, about 3x the resident memory.</li>
+ *       operations free every step in fragmented arenas, about 2x the resident memory.</li>
  *   <li>CPU, once ND4J is loaded ({@link #start()}): one OpenBLAS thread. Only small products
  *       (the classifier, per-channel sums) use BLAS; with two BLAS threads the caller waits for
  *       the other by spinning in {@code sched_yield}, which took 13% of a step.</li>
@@ -100,7 +100,7 @@ public final class NativeRuntime {
         String description = describe();
         log.info("Native runtime: {}", description);
         if (!jemallocLoaded()) {
-            log.warn("glibc malloc: ND4J's native memory will grow to about 3x what jemalloc needs. Install jemalloc "
+            log.warn("glibc malloc: ND4J's native memory will grow to about 2x what jemalloc needs. Install jemalloc "
                     + "(Debian/Ubuntu: libjemalloc2); cluster-conf/*/spark-env.sh preload it when present.");
         }
         return description;
