@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Runs {@link NativeRuntime} in every executor when it starts, before any task can load ND4J, so
  * executors get the same native build and helpers as the driver, and a GPU executor on an
  * unsupported GPU stops at once. On GPU executors each task is bound to the GPU Spark assigned it
- * ({@link GpuBinding}). Registered through {@code spark.plugins} by {@link SparkJobs}.
+ * ({@link GpuBinding}); in local mode each task thread gets its share of the cores ({@link TaskThreads}). Registered through {@code spark.plugins} by {@link SparkJobs}.
  */
 public final class NativeRuntimePlugin implements SparkPlugin {
 
@@ -34,9 +34,17 @@ public final class NativeRuntimePlugin implements SparkPlugin {
     @Override
     public ExecutorPlugin executorPlugin() {
         return new ExecutorPlugin() {
+            private int threadsPerTask;
+
             @Override
             public void init(PluginContext context, Map<String, String> extraConf) {
                 NativeRuntime.start();
+                if (org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU()) {
+                    threadsPerTask = TaskThreads.forConf(context.conf(), Runtime.getRuntime().availableProcessors());
+                    if (threadsPerTask > 0) {
+                        log.info("Local mode: {} OpenMP thread(s) per task", threadsPerTask);
+                    }
+                }
                 if (context.resources().containsKey(GpuBinding.GPU)) {
                     log.info("Executor {} GPUs: {}", context.executorID(), String.join(",", context.resources().get(GpuBinding.GPU).addresses()));
                 }
@@ -44,6 +52,9 @@ public final class NativeRuntimePlugin implements SparkPlugin {
 
             @Override
             public void onTaskStart() {
+                if (threadsPerTask > 0) {
+                    TaskThreads.apply(threadsPerTask);
+                }
                 GpuBinding.bindTaskThread();
             }
         };
