@@ -6,15 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.resnetspark.data.SyntheticImages;
 import org.resnetspark.models.InputShape;
 import org.resnetspark.models.ModelRegistry;
@@ -107,8 +117,8 @@ class FusedLayersMatchDl4jTest {
         }
 
         DataSet test = data.batch(256, 1000);
-        Evaluation fusedEval = fused.evaluate(new org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator(test));
-        Evaluation referenceEval = reference.evaluate(new org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator(test));
+        Evaluation fusedEval = fused.evaluate(new SingletonDataSetIterator(test));
+        Evaluation referenceEval = reference.evaluate(new SingletonDataSetIterator(test));
         assertEquals(referenceEval.accuracy(), fusedEval.accuracy(), 2.0 / 256);
     }
 
@@ -122,5 +132,51 @@ class FusedLayersMatchDl4jTest {
             assertTrue(activations.get("stage1_block1_bn2").minNumber().doubleValue() < 0, "BN without ReLU");
         }
         assertTrue(Nd4j.getEnvironment().isCPU(), "these tests compare the CPU fast path");
+    }
+
+    /**
+     * Away from the CPU fast path (here: batch norm on dense activations, as on a GPU for all
+     * shapes) the layer runs DL4J's batch norm and then its activation: the same as DL4J's layers.
+     */
+    @Test
+    void fallbackPathMatchesDl4jLayersToo() {
+        DataSet batch = new DataSet(Nd4j.rand(DataType.FLOAT, 12, 5).subi(0.5),
+                Nd4j.eye(4).repeat(0, 3));
+        ComputationGraph fused = denseNet(true);
+        ComputationGraph reference = denseNet(false);
+        reference.setParams(fused.params().dup());
+        for (boolean training : new boolean[] {true, false}) {
+            assertTrue(reference.outputSingle(training, batch.getFeatures())
+                    .equalsWithEps(fused.outputSingle(training, batch.getFeatures()), 1e-5), "training=" + training);
+        }
+        for (ComputationGraph net : List.of(fused, reference)) {
+            net.setInput(0, batch.getFeatures());
+            net.setLabels(batch.getLabels());
+            net.computeGradientAndScore();
+        }
+        assertEquals(reference.score(), fused.score(), 1e-5);
+        assertTrue(reference.gradient().gradient().equalsWithEps(fused.gradient().gradient(), 1e-5));
+    }
+
+    /** Dense layer, batch norm with ReLU (fused, or DL4J's plus an activation layer), softmax. */
+    private static ComputationGraph denseNet(boolean fused) {
+        var graph = new NeuralNetConfiguration.Builder().seed(3)
+                .updater(new Nesterovs(0.05, 0.9)).activation(Activation.IDENTITY)
+                .graphBuilder().addInputs("in").setInputTypes(InputType.feedForward(5))
+                .addLayer("dense", new DenseLayer.Builder().nIn(5).nOut(8).build(), "in");
+        String last = "bn";
+        if (fused) {
+            graph.addLayer("bn", new FusedBatchNorm(Activation.RELU), "dense");
+        } else {
+            graph.addLayer("bn", new BatchNormalization.Builder().build(), "dense")
+                    .addLayer("relu", new ActivationLayer(Activation.RELU), "bn");
+            last = "relu";
+        }
+        graph.addLayer("out", new OutputLayer.Builder(LossFunction.MCXENT).nIn(8).nOut(4)
+                        .activation(Activation.SOFTMAX).build(), last)
+                .setOutputs("out");
+        ComputationGraph net = new ComputationGraph(graph.build());
+        net.init();
+        return net;
     }
 }
