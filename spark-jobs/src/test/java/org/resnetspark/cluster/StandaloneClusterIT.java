@@ -110,7 +110,7 @@ class StandaloneClusterIT {
         assertEquals(2, executorLogs.size(), "one executor per worker: " + executorLogs);
         for (String log : executorLogs) {
             assertTrue(log.contains("-Dorg.bytedeco.javacpp.maxbytes=2g"), log);
-            assertTrue(log.contains("omp-threads=1 OMP_WAIT_POLICY=PASSIVE"), log);
+            assertTrue(log.contains("omp-threads=1 ") && log.contains("OMP_WAIT_POLICY=PASSIVE"), log);
             assertTrue(log.contains("onednn=on"), log);
             assertTrue(log.contains("GPUs: 0"), log);
             assertTrue(log.contains("was assigned GPU 0 but this jar has the CPU backend"), log);
