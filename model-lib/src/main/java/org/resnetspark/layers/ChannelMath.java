@@ -12,9 +12,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Per-channel arithmetic on NCHW activations, written with the libnd4j operations that run at
  * memory speed on CPU. An [N, C, H, W] array is viewed as N*C contiguous rows of H*W values, one
  * channel each, so that per-channel sums are row sums (a matrix-vector product) and per-channel
- * scaling is an in-place column-vector broadcast. The general-purpose alternatives (reductions and
- * rank-4 broadcasts over dimensions 0, 2 and 3) are 3 to 20 times slower here; measured in
- * BENCHMARKS.md.
+ * scaling is an in-place column-vector broadcast. The general-purpose alternatives are several
+ * times slower here: on a 128x16x32x32 tensor, batch statistics by reductions over dimensions 0, 2
+ * and 3 took 12.5 ms (moments: 3.1 ms), oneDNN's NCHW batch-norm backward 21.5 ms (this class's
+ * operations: about 7 ms), a broadcast into a separate output 16.5 ms (in place: 0.4 ms).
  */
 final class ChannelMath {
 

@@ -61,8 +61,8 @@ public class FusedBatchNormLayer extends BatchNormalization {
         if (training) {
             INDArray[] moments = ChannelMath.moments(x);
             // Detached: the backward pass needs them after this layer's working memory is reused.
-            mean = batchMean = moments[0].detach();
-            variance = batchVariance = moments[1].detach();
+            mean = moments[0].detach();
+            variance = moments[1].detach();
         } else {
             mean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).reshape(x.size(1));
             variance = runningVariance();
@@ -78,6 +78,9 @@ public class FusedBatchNormLayer extends BatchNormalization {
         if (relu()) {
             Transforms.relu(out, false);
         }
+        // What the backward pass needs; an inference pass leaves nothing, so backprop recomputes.
+        batchMean = training ? mean : null;
+        batchVariance = training ? variance : null;
         output = training ? out : null;
         return out;
     }
@@ -94,7 +97,7 @@ public class FusedBatchNormLayer extends BatchNormalization {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        if (!fastPath(input) || batchMean == null || (relu() && output == null)) {
+        if (!fastPath(input) || batchMean == null) {
             return fallbackBackprop(epsilon, workspaceMgr);
         }
         INDArray x = ChannelMath.dense(input.castTo(dataType));
@@ -131,7 +134,7 @@ public class FusedBatchNormLayer extends BatchNormalization {
         gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, gradientViews.get(BatchNormalizationParamInitializer.GAMMA));
         gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, gradientViews.get(BatchNormalizationParamInitializer.BETA));
         runningStatisticsGradient(gradient, channels);
-        output = null;
+        batchMean = batchVariance = output = null;
         return new Pair<>(gradient, dx);
     }
 

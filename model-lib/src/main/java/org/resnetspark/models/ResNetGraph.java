@@ -35,10 +35,10 @@ import org.resnetspark.layers.Relu;
  * shortcut the block's input; a final BN-ReLU precedes the pooling.
  *
  * <p>Every layer states its activation (DL4J's default is sigmoid). A ReLU after batch norm is the
- * activation of the project's {@link FusedBatchNorm}, which (unlike DL4J's BatchNormalization, which
- * ignores its activation) applies it; {@link NetworkOptions.Layers#DL4J} builds the same function
- * from DL4J's batch norm and a separate activation layer. Convolutions have no bias (batch norm follows or precedes each) and
- * He initialisation. In bottlenecks the stride sits on the middle convolution (fb.resnet.torch).
+ * activation of the project's {@link FusedBatchNorm}, which (unlike DL4J's BatchNormalization,
+ * which ignores its activation) applies it; {@link NetworkOptions.Layers#DL4J} builds the same
+ * function from DL4J's batch norm and a separate activation layer. Convolutions have no bias (batch
+ * norm follows or precedes each) and He initialisation. In bottlenecks the stride sits on the middle convolution (fb.resnet.torch).
  *
  * <p>Vertex names say where they are: {@code stem_conv}, {@code stage2_block3_conv1},
  * {@code stage2_block3_bn1}, {@code stage2_block1_shortcut_conv}, {@code stage2_block3_add},
@@ -139,7 +139,7 @@ public final class ResNetGraph {
                 }
                 x = batchNorms.add(prefix + "_bn" + i, last ? Activation.IDENTITY : Activation.RELU, prefix + "_conv" + i);
             }
-            String identity = shortcut(graph, input, batchNorms);
+            String identity = shortcut(graph, batchNorms, input, true);
             graph.addVertex(prefix + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), x, identity);
             batchNorms.addRelu(prefix + "_out", prefix + "_add");
             return prefix + "_out";
@@ -161,7 +161,7 @@ public final class ResNetGraph {
             }
             // Projections see the normalised input; identity (and option A) keeps the raw input.
             boolean projects = shortcut == Shortcut.C || (shortcut == Shortcut.B && shapeChanges());
-            String identity = shortcut(graph, projects ? preActivated : input, null);
+            String identity = shortcut(graph, batchNorms, projects ? preActivated : input, false);
             graph.addVertex(prefix + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), x, identity);
             return prefix + "_add";
         }
@@ -176,12 +176,12 @@ public final class ResNetGraph {
          * A projection is followed by batch norm in post-activation blocks only: in pre-activation
          * blocks its input is already normalised (He et al. 2016's code).
          */
-        String shortcut(GraphBuilder graph, String input, BatchNorms batchNormAfterProjection) {
+        String shortcut(GraphBuilder graph, BatchNorms batchNorms, String input, boolean batchNormAfterProjection) {
             String name = prefix + "_shortcut";
             if (shortcut == Shortcut.C || (shortcut == Shortcut.B && shapeChanges())) {
                 graph.addLayer(name + "_conv", conv(1, stride, outWidth, 0), input);
-                return batchNormAfterProjection != null
-                        ? batchNormAfterProjection.add(name + "_bn", Activation.IDENTITY, name + "_conv")
+                return batchNormAfterProjection
+                        ? batchNorms.add(name + "_bn", Activation.IDENTITY, name + "_conv")
                         : name + "_conv";
             }
             if (!shapeChanges()) {

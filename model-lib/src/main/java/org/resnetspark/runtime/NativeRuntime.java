@@ -42,6 +42,9 @@ public final class NativeRuntime {
     private static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
     private static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
 
+    /** Preloading happens before the JVM starts, so one look at the process's libraries is enough. */
+    private static final boolean JEMALLOC = jemallocLoaded();
+
     private static volatile boolean configured;
 
     private NativeRuntime() {
@@ -53,7 +56,7 @@ public final class NativeRuntime {
             return;
         }
         setIfAbsent(HELPERS_DISABLE, "false");
-        if (isOnClassPath(CUDA_BACKEND)) {
+        if (hasCudaBackend()) {
             checkGpus(GpuDevice.NVIDIA_SMI_QUERY);
         } else if (isOnClassPath(CPU_BACKEND)) {
             setIfAbsent(PLATFORM_EXTENSION, nativeBuildFor(CpuFeatures.ofThisMachine()));
@@ -87,7 +90,7 @@ public final class NativeRuntime {
                 + " onednn=" + (onednn ? "on" : "off")
                 + " omp-threads=" + environment.getOrDefault("omp.threads", "?")
                 + " blas-threads=" + environment.getOrDefault("blas.threads", "?")
-                + " malloc=" + (jemallocLoaded() ? "jemalloc" : "glibc")
+                + " malloc=" + (JEMALLOC ? "jemalloc" : "glibc")
                 + " OMP_WAIT_POLICY=" + System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset");
     }
 
@@ -99,7 +102,7 @@ public final class NativeRuntime {
         }
         String description = describe();
         log.info("Native runtime: {}", description);
-        if (!jemallocLoaded()) {
+        if (!JEMALLOC) {
             log.warn("glibc malloc: ND4J's native memory will grow to about 2x what jemalloc needs. Install jemalloc "
                     + "(Debian/Ubuntu: libjemalloc2); cluster-conf/*/spark-env.sh preload it when present.");
         }
@@ -119,8 +122,13 @@ public final class NativeRuntime {
         log.info("GPUs: {}", gpus);
     }
 
+    /** Whether this jar carries ND4J's CUDA backend (built with -Pcuda). */
+    public static boolean hasCudaBackend() {
+        return isOnClassPath(CUDA_BACKEND);
+    }
+
     /** Whether jemalloc is loaded into this process (the launchers preload it, see spark-env.sh). */
-    static boolean jemallocLoaded() {
+    private static boolean jemallocLoaded() {
         try {
             return Files.readString(Path.of("/proc/self/maps")).contains("libjemalloc");
         } catch (IOException | RuntimeException e) {

@@ -142,6 +142,7 @@ public final class DistributedTraining {
                 net.getConfiguration().setIterationCount((int) iteration);
                 net.getConfiguration().setEpochCount(epoch);
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
+                double imagesPerSecond = steps * averaging.effectiveBatch() / seconds;
 
                 double loss = sparkNet.getScore();
                 if (!Double.isFinite(loss)) {
@@ -168,7 +169,7 @@ public final class DistributedTraining {
                 line.put("train_loss", loss);
                 line.put("train_error", trainError);
                 line.put("validation_error", validationError);
-                line.put("images_per_second", steps * averaging.effectiveBatch() / seconds);
+                line.put("images_per_second", imagesPerSecond);
                 line.put("seconds", seconds);
                 line.put("elapsed_seconds", elapsed);
                 line.put("effective_batch", averaging.effectiveBatch());
@@ -185,7 +186,7 @@ public final class DistributedTraining {
                                 + "train error %.2f%%%s, %.1f images/s, %.0f s, ETA %s", epoch, totalEpochs, iteration,
                         recipe.maxIterations(), lr, loss, 100 * trainError,
                         validationError == null ? "" : String.format(Locale.ROOT, ", validation error %.2f%%", 100 * validationError),
-                        steps * averaging.effectiveBatch() / seconds, seconds, Progress.format(eta));
+                        imagesPerSecond, seconds, Progress.format(eta));
                 console.println(progress);
                 console.flush();
                 log.debug("{}", line);

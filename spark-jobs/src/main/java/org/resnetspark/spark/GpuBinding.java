@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.resnetspark.runtime.NativeRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,6 @@ public final class GpuBinding {
 
     private static final Logger log = LoggerFactory.getLogger(GpuBinding.class);
     public static final String GPU = "gpu";
-    private static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
 
     private GpuBinding() {
     }
@@ -81,7 +81,7 @@ public final class GpuBinding {
         if (device.isEmpty()) {
             return -1;
         }
-        if (!onClassPath(CUDA_BACKEND)) {
+        if (!NativeRuntime.hasCudaBackend()) {
             log.warn("Task {} was assigned GPU {} but this jar has the CPU backend: build with -Pcuda to train on GPUs",
                     task.taskAttemptId(), device.getAsInt());
             return -1;
@@ -95,14 +95,5 @@ public final class GpuBinding {
         affinity.unsafeSetDevice(device.getAsInt());
         log.info("Task {} (partition {}) bound to GPU {}", task.taskAttemptId(), task.partitionId(), device.getAsInt());
         return device.getAsInt();
-    }
-
-    private static boolean onClassPath(String className) {
-        try {
-            Class.forName(className, false, GpuBinding.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
     }
 }

@@ -57,6 +57,11 @@ final class TaskThreads {
 
     /** libgomp as ND4J loaded it: opening it by its soname finds the copy already in the process. */
     static OpenMp openMp() {
-        return Native.loadLibrary("libgomp.so.1", OpenMp.class);
+        return Loaded.OPEN_MP;
+    }
+
+    /** Bound on first use (every task start calls {@link #apply}), after ND4J has loaded libgomp. */
+    private static final class Loaded {
+        static final OpenMp OPEN_MP = Native.loadLibrary("libgomp.so.1", OpenMp.class);
     }
 }
