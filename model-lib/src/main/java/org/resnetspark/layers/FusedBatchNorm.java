@@ -25,17 +25,29 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class FusedBatchNorm extends BatchNormalization {
 
+    /** Whether input and output travel in oneDNN's blocked layout when oneDNN is in use (see OneDnn). */
+    private boolean blockedLayout;
+
     /** For JSON deserialisation. */
     public FusedBatchNorm() {
         super();
     }
 
-    public FusedBatchNorm(Activation activation) {
+    public FusedBatchNorm(Activation activation, boolean blockedLayout) {
         super();
+        this.blockedLayout = blockedLayout;
         if (activation != Activation.IDENTITY && activation != Activation.RELU) {
             throw new IllegalArgumentException("FusedBatchNorm applies IDENTITY or RELU, not " + activation);
         }
         setActivationFn(activation.getActivationFunction());
+    }
+
+    public boolean isBlockedLayout() {
+        return blockedLayout;
+    }
+
+    public void setBlockedLayout(boolean blockedLayout) {
+        this.blockedLayout = blockedLayout;
     }
 
     @Override

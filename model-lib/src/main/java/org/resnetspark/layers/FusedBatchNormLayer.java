@@ -32,6 +32,8 @@ public class FusedBatchNormLayer extends BatchNormalization {
     private INDArray batchMean;
     private INDArray batchVariance;
     private INDArray output;
+    /** oneDNN's kernels, for inputs in the blocked layout; created on first use. */
+    private BlockedBatchNorm blocked;
 
     public FusedBatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -41,6 +43,19 @@ public class FusedBatchNormLayer extends BatchNormalization {
         org.deeplearning4j.nn.conf.layers.BatchNormalization conf = layerConf();
         return CPU && x.rank() == 4 && conf.getCnn2DFormat() == CNN2DFormat.NCHW && !conf.isLockGammaBeta()
                 && x.dataType().isFPType();
+    }
+
+    /** Whether the input arrives in oneDNN's blocked layout (see {@link OneDnn}). */
+    private boolean blockedPath(INDArray x) {
+        return ((FusedBatchNorm) layerConf()).isBlockedLayout() && OneDnn.usable(dataType) && fastPath(x)
+                && x.dataType() == DataType.FLOAT && OneDnn.blocks(x.size(1));
+    }
+
+    private BlockedBatchNorm blocked() {
+        if (blocked == null) {
+            blocked = new BlockedBatchNorm(layerConf().getEps(), relu());
+        }
+        return blocked;
     }
 
     private boolean relu() {
@@ -56,6 +71,9 @@ public class FusedBatchNormLayer extends BatchNormalization {
             return layerConf().getActivationFn().getActivation(normalised, training);
         }
         INDArray x = ChannelMath.dense(input.castTo(dataType));
+        if (blockedPath(x)) {
+            return activateBlocked(x, training, workspaceMgr);
+        }
         INDArray mean;
         INDArray variance;
         if (training) {
@@ -85,6 +103,41 @@ public class FusedBatchNormLayer extends BatchNormalization {
         return out;
     }
 
+    private INDArray activateBlocked(INDArray x, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        long channels = x.size(1);
+        INDArray gamma = getParam(BatchNormalizationParamInitializer.GAMMA).reshape(channels);
+        INDArray beta = getParam(BatchNormalizationParamInitializer.BETA).reshape(channels);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+        if (training) {
+            batchMean = Nd4j.createUninitializedDetached(x.dataType(), channels);
+            batchVariance = Nd4j.createUninitializedDetached(x.dataType(), channels);
+            blocked().forwardTraining(x, gamma, beta, out, batchMean, batchVariance);
+        } else {
+            INDArray mean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).reshape(channels);
+            blocked().forwardInference(x, gamma, beta, out, OneDnn.rowMajorCopy(mean), runningVariance());
+            batchMean = batchVariance = null;
+        }
+        output = null;
+        return out;
+    }
+
+    private Pair<Gradient, INDArray> backpropBlocked(INDArray x, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        long channels = x.size(1);
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
+        INDArray dGamma = OneDnn.requireRowMajor(gradientViews.get(BatchNormalizationParamInitializer.GAMMA));
+        INDArray dBeta = OneDnn.requireRowMajor(gradientViews.get(BatchNormalizationParamInitializer.BETA));
+        blocked().backward(x, OneDnn.rowMajorCopy(epsilon),
+                getParam(BatchNormalizationParamInitializer.GAMMA).reshape(channels),
+                getParam(BatchNormalizationParamInitializer.BETA).reshape(channels),
+                batchMean, batchVariance, dx, dGamma, dBeta);
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGamma);
+        gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBeta);
+        runningStatisticsGradient(gradient, channels);
+        batchMean = batchVariance = null;
+        return new Pair<>(gradient, dx);
+    }
+
     private INDArray runningVariance() {
         if (!layerConf().isUseLogStd()) {
             return getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).reshape(input.size(1));
@@ -101,6 +154,9 @@ public class FusedBatchNormLayer extends BatchNormalization {
             return fallbackBackprop(epsilon, workspaceMgr);
         }
         INDArray x = ChannelMath.dense(input.castTo(dataType));
+        if (blockedPath(x)) {
+            return backpropBlocked(x, epsilon, workspaceMgr);
+        }
         long channels = x.size(1);
         double count = x.length() / (double) channels;
 

@@ -22,6 +22,8 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.resnetspark.layers.FusedBatchNorm;
+import org.resnetspark.layers.OneDnnConvolution;
+import org.resnetspark.layers.PlainLayout;
 import org.resnetspark.layers.Relu;
 
 /**
@@ -70,10 +72,10 @@ public final class ResNetGraph {
                 .setInputTypes(InputType.convolutional(in.height(), in.width(), in.channels()));
 
         Family.Order order = spec.family().order();
-        graph.addLayer("stem_conv", conv(3, 1, spec.stemWidth(), 0), INPUT);
+        LayerChoice layers = new LayerChoice(graph, options.layers(), blockedLayout(spec, options));
+        graph.addLayer("stem_conv", layers.conv(3, 1, spec.stemWidth(), 0, false), INPUT);
         // Pre-activation blocks normalise their own input; post-activation stems end in BN-ReLU.
-        BatchNorms batchNorms = new BatchNorms(graph, options.layers());
-        String previous = order == Family.Order.PRE ? "stem_conv" : batchNorms.add("stem_bn", Activation.RELU, "stem_conv");
+        String previous = order == Family.Order.PRE ? "stem_conv" : layers.batchNorm("stem_bn", Activation.RELU, "stem_conv");
 
         int inWidth = spec.stemWidth();
         List<ResNetSpec.Stage> stages = spec.stages();
@@ -83,13 +85,17 @@ public final class ResNetGraph {
                 Block block = new Block("stage" + (s + 1) + "_block" + (b + 1), inWidth, stage.innerWidth(),
                         stage.outWidth(), b == 0 ? stage.stride() : 1, spec.block(), spec.kernel(), spec.span(),
                         spec.shortcut(), spec.dropout());
-                previous = order == Family.Order.PRE ? block.addPreActivation(graph, batchNorms, previous)
-                        : block.addPostActivation(graph, batchNorms, previous);
+                previous = order == Family.Order.PRE ? block.addPreActivation(graph, layers, previous)
+                        : block.addPostActivation(graph, layers, previous);
                 inWidth = stage.outWidth();
             }
         }
         if (order == Family.Order.PRE) {
-            previous = batchNorms.add("final_bn", Activation.RELU, previous);
+            previous = layers.batchNorm("final_bn", Activation.RELU, previous);
+        }
+        if (layers.blocked()) {
+            graph.addLayer("plain_layout", new PlainLayout(), previous);
+            previous = "plain_layout";
         }
 
         graph.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), previous);
@@ -114,44 +120,44 @@ public final class ResNetGraph {
                  int span, Shortcut shortcut, Dropout dropout) {
 
         /** The residual branch's convolutions, in order. */
-        List<ConvolutionLayer> convolutions() {
+        List<ConvolutionLayer> convolutions(LayerChoice layers) {
             List<ConvolutionLayer> convs = new ArrayList<>();
             if (type == BlockType.BOTTLENECK) {
-                convs.add(conv(1, 1, innerWidth, dropout.beforeConv(0)));
-                convs.add(conv(kernel, stride, innerWidth, dropout.beforeConv(1)));
-                convs.add(conv(1, 1, outWidth, dropout.beforeConv(2)));
+                convs.add(layers.conv(1, 1, innerWidth, dropout.beforeConv(0), true));
+                convs.add(layers.conv(kernel, stride, innerWidth, dropout.beforeConv(1), true));
+                convs.add(layers.conv(1, 1, outWidth, dropout.beforeConv(2), true));
             } else {
                 for (int i = 0; i < span; i++) {
-                    convs.add(conv(kernel, i == 0 ? stride : 1, outWidth, dropout.beforeConv(i)));
+                    convs.add(layers.conv(kernel, i == 0 ? stride : 1, outWidth, dropout.beforeConv(i), true));
                 }
             }
             return convs;
         }
 
-        String addPostActivation(GraphBuilder graph, BatchNorms batchNorms, String input) {
-            List<ConvolutionLayer> convs = convolutions();
+        String addPostActivation(GraphBuilder graph, LayerChoice layers, String input) {
+            List<ConvolutionLayer> convs = convolutions(layers);
             String x = input;
             for (int i = 1; i <= convs.size(); i++) {
                 graph.addLayer(prefix + "_conv" + i, convs.get(i - 1), x);
                 boolean last = i == convs.size();
                 if (last && shortcut == Shortcut.NONE) {
-                    return batchNorms.add(prefix + "_out", Activation.RELU, prefix + "_conv" + i);
+                    return layers.batchNorm(prefix + "_out", Activation.RELU, prefix + "_conv" + i);
                 }
-                x = batchNorms.add(prefix + "_bn" + i, last ? Activation.IDENTITY : Activation.RELU, prefix + "_conv" + i);
+                x = layers.batchNorm(prefix + "_bn" + i, last ? Activation.IDENTITY : Activation.RELU, prefix + "_conv" + i);
             }
-            String identity = shortcut(graph, batchNorms, input, true);
+            String identity = shortcut(graph, layers, input, true);
             graph.addVertex(prefix + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), x, identity);
-            batchNorms.addRelu(prefix + "_out", prefix + "_add");
+            layers.relu(prefix + "_out", prefix + "_add");
             return prefix + "_out";
         }
 
-        String addPreActivation(GraphBuilder graph, BatchNorms batchNorms, String input) {
-            List<ConvolutionLayer> convs = convolutions();
-            String preActivated = batchNorms.add(prefix + "_bn1", Activation.RELU, input);
+        String addPreActivation(GraphBuilder graph, LayerChoice layers, String input) {
+            List<ConvolutionLayer> convs = convolutions(layers);
+            String preActivated = layers.batchNorm(prefix + "_bn1", Activation.RELU, input);
             String x = preActivated;
             for (int i = 1; i <= convs.size(); i++) {
                 if (i > 1) {
-                    x = batchNorms.add(prefix + "_bn" + i, Activation.RELU, x);
+                    x = layers.batchNorm(prefix + "_bn" + i, Activation.RELU, x);
                 }
                 graph.addLayer(prefix + "_conv" + i, convs.get(i - 1), x);
                 x = prefix + "_conv" + i;
@@ -161,7 +167,7 @@ public final class ResNetGraph {
             }
             // Projections see the normalised input; identity (and option A) keeps the raw input.
             boolean projects = shortcut == Shortcut.C || (shortcut == Shortcut.B && shapeChanges());
-            String identity = shortcut(graph, batchNorms, projects ? preActivated : input, false);
+            String identity = shortcut(graph, layers, projects ? preActivated : input, false);
             graph.addVertex(prefix + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), x, identity);
             return prefix + "_add";
         }
@@ -176,12 +182,12 @@ public final class ResNetGraph {
          * A projection is followed by batch norm in post-activation blocks only: in pre-activation
          * blocks its input is already normalised (He et al. 2016's code).
          */
-        String shortcut(GraphBuilder graph, BatchNorms batchNorms, String input, boolean batchNormAfterProjection) {
+        String shortcut(GraphBuilder graph, LayerChoice layers, String input, boolean batchNormAfterProjection) {
             String name = prefix + "_shortcut";
             if (shortcut == Shortcut.C || (shortcut == Shortcut.B && shapeChanges())) {
-                graph.addLayer(name + "_conv", conv(1, stride, outWidth, 0), input);
+                graph.addLayer(name + "_conv", layers.conv(1, stride, outWidth, 0, true), input);
                 return batchNormAfterProjection
-                        ? batchNorms.add(name + "_bn", Activation.IDENTITY, name + "_conv")
+                        ? layers.batchNorm(name + "_bn", Activation.IDENTITY, name + "_conv")
                         : name + "_conv";
             }
             if (!shapeChanges()) {
@@ -210,37 +216,52 @@ public final class ResNetGraph {
         }
     }
 
-    static ConvolutionLayer conv(int kernel, int stride, int filters, double dropoutRate) {
-        ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(kernel, kernel)
-                .stride(stride, stride)
-                .nOut(filters)
-                .hasBias(false)
-                .activation(Activation.IDENTITY);
-        if (dropoutRate > 0) {
-            // DL4J's argument is the probability of keeping a unit.
-            conv.dropOut(new org.deeplearning4j.nn.conf.dropout.Dropout(1 - dropoutRate));
+    /**
+     * Whether activations travel in oneDNN's blocked layout between the project's layers (used
+     * when oneDNN runs, see layers.OneDnn): every width a multiple of 16 (a whole number of blocks
+     * on AVX2 and AVX-512), and no option-A shortcut, whose subsampling reads pixels by position.
+     */
+    static boolean blockedLayout(ResNetSpec spec, NetworkOptions options) {
+        if (options.layers() != NetworkOptions.Layers.FUSED || spec.shortcut() == Shortcut.A) {
+            return false;
         }
-        return conv.build();
+        return spec.stemWidth() % 16 == 0 && spec.stages().stream()
+                .allMatch(stage -> stage.innerWidth() % 16 == 0 && stage.outWidth() % 16 == 0);
     }
 
-    /** Adds batch norm with its activation, in the implementation the options ask for. */
-    record BatchNorms(GraphBuilder graph, NetworkOptions.Layers layers) {
+    /** Adds convolutions, batch norms and ReLUs in the implementation the options ask for. */
+    record LayerChoice(GraphBuilder graph, NetworkOptions.Layers layers, boolean blocked) {
 
-        /** Returns the name of the vertex that outputs the activated result. */
-        String add(String name, Activation activation, String input) {
+        /** A bias-free convolution; its input is blocked unless it reads the network's input. */
+        ConvolutionLayer conv(int kernel, int stride, int filters, double dropoutRate, boolean blockedInput) {
+            ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(kernel, kernel)
+                    .stride(stride, stride)
+                    .nOut(filters)
+                    .hasBias(false)
+                    .activation(Activation.IDENTITY);
+            if (dropoutRate > 0) {
+                // DL4J's argument is the probability of keeping a unit.
+                conv.dropOut(new org.deeplearning4j.nn.conf.dropout.Dropout(1 - dropoutRate));
+            }
+            return layers == NetworkOptions.Layers.FUSED
+                    ? new OneDnnConvolution(conv, blocked && blockedInput, blocked) : conv.build();
+        }
+
+        /** Batch norm with its activation; returns the name of the vertex that outputs the activated result. */
+        String batchNorm(String name, Activation activation, String input) {
             if (layers == NetworkOptions.Layers.FUSED) {
-                graph.addLayer(name, new FusedBatchNorm(activation), input);
+                graph.addLayer(name, new FusedBatchNorm(activation, blocked), input);
                 return name;
             }
             graph.addLayer(name, new BatchNormalization.Builder().activation(Activation.IDENTITY).build(), input);
             if (activation == Activation.IDENTITY) {
                 return name;
             }
-            return addRelu(name + "_relu", name);
+            return relu(name + "_relu", name);
         }
 
         /** A ReLU layer on its own (after a residual addition). */
-        String addRelu(String name, String input) {
+        String relu(String name, String input) {
             graph.addLayer(name, layers == NetworkOptions.Layers.FUSED ? new Relu()
                     : new ActivationLayer.Builder().activation(Activation.RELU).build(), input);
             return name;

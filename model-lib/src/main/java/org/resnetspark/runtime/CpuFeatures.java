@@ -34,4 +34,8 @@ public record CpuFeatures(Set<String> flags) {
     public boolean hasAvx2() {
         return flags.contains("avx2");
     }
+
+    public boolean hasAvx512() {
+        return flags.contains("avx512f");
+    }
 }

@@ -44,17 +44,48 @@ class FusedLayersMatchDl4jTest {
     private static final int CLASSES = 4;
 
     private static ComputationGraph net(String model, NetworkOptions.Layers layers) {
+        return net(model, layers, 0.05);
+    }
+
+    private static ComputationGraph net(String model, NetworkOptions.Layers layers, double learningRate) {
         ModelSpec spec = ModelRegistry.parse(model, CLASSES, SHAPE);
-        return spec.build(NetworkOptions.defaults().withSeed(5).withUpdater(new Nesterovs(0.05, 0.9)).withLayers(layers));
+        return spec.build(NetworkOptions.defaults().withSeed(5).withUpdater(new Nesterovs(learningRate, 0.9))
+                .withLayers(layers));
     }
 
     /** The DL4J-layer twin of a fused network, with the same parameter values (matched by name). */
-    private static ComputationGraph dl4jTwin(String model, ComputationGraph fused) {
-        ComputationGraph reference = net(model, NetworkOptions.Layers.DL4J);
-        for (Map.Entry<String, INDArray> param : fused.paramTable().entrySet()) {
-            reference.setParam(param.getKey(), param.getValue().dup());
-        }
+    private static ComputationGraph dl4jTwin(String model, ComputationGraph fused, double learningRate) {
+        ComputationGraph reference = net(model, NetworkOptions.Layers.DL4J, learningRate);
+        copyParameters(fused, reference);
         return reference;
+    }
+
+    private static ComputationGraph dl4jTwin(String model, ComputationGraph fused) {
+        return dl4jTwin(model, fused, 0.05);
+    }
+
+    private static void copyParameters(ComputationGraph from, ComputationGraph to) {
+        for (Map.Entry<String, INDArray> param : from.paramTable().entrySet()) {
+            to.setParam(param.getKey(), param.getValue().dup());
+        }
+    }
+
+    /** Score and gradients of both nets on one batch: the same within float32 rounding. */
+    private static void assertSameScoreAndGradients(ComputationGraph fused, ComputationGraph reference, DataSet batch,
+                                                    String where) {
+        for (ComputationGraph net : List.of(fused, reference)) {
+            net.setInput(0, batch.getFeatures());
+            net.setLabels(batch.getLabels());
+            net.computeGradientAndScore();
+        }
+        assertEquals(reference.score(), fused.score(), 1e-5, "score, " + where);
+        Map<String, INDArray> expected = reference.gradient().gradientForVariable();
+        for (Map.Entry<String, INDArray> actual : fused.gradient().gradientForVariable().entrySet()) {
+            INDArray want = expected.get(actual.getKey());
+            double scale = Math.max(1e-3, want.norm2Number().doubleValue());
+            double error = actual.getValue().sub(want).norm2Number().doubleValue() / scale;
+            assertTrue(error < 1e-4, actual.getKey() + " gradient differs by " + error + " (relative), " + where);
+        }
     }
 
     @ParameterizedTest
@@ -70,56 +101,82 @@ class FusedLayersMatchDl4jTest {
             assertTrue(expected.equalsWithEps(actual, 1e-5), "outputs, training=" + training);
         }
 
-        fused.setInput(0, batch.getFeatures());
-        fused.setLabels(batch.getLabels());
-        fused.computeGradientAndScore();
-        reference.setInput(0, batch.getFeatures());
-        reference.setLabels(batch.getLabels());
-        reference.computeGradientAndScore();
-        assertEquals(reference.score(), fused.score(), 1e-5);
-        Map<String, INDArray> expected = reference.gradient().gradientForVariable();
-        for (Map.Entry<String, INDArray> actual : fused.gradient().gradientForVariable().entrySet()) {
-            INDArray want = expected.get(actual.getKey());
-            double scale = Math.max(1e-3, want.norm2Number().doubleValue());
-            double error = actual.getValue().sub(want).norm2Number().doubleValue() / scale;
-            assertTrue(error < 1e-4, actual.getKey() + " gradient differs by " + error + " (relative)");
-        }
+        assertSameScoreAndGradients(fused, reference, batch, "at initialisation");
     }
 
+    /**
+     * At every step of a 100-step training run (learning rate 0.05), the fused net given the
+     * reference's current parameters computes the same score and gradients. Worst measured: 4e-5
+     * relative, on a running-statistics entry. (Later, as the loss nears zero, gradients become
+     * small sums of cancelling terms and relative rounding grows: 1.4e-3 at step 170.)
+     */
     @Test
-    void sameLossCurveParametersAndAccuracyAfterTraining() {
+    void sameGradientsAlongATrainingRun() {
         String model = "resnet8-B";
         ComputationGraph fused = net(model, NetworkOptions.Layers.FUSED);
         ComputationGraph reference = dl4jTwin(model, fused);
         SyntheticImages data = new SyntheticImages(SHAPE, CLASSES, 2, 2.0f);
-        List<Double> fusedLosses = new ArrayList<>();
-        List<Double> referenceLosses = new ArrayList<>();
+        for (int step = 0; step < 100; step++) {
+            DataSet batch = data.batch(16, step % 50);
+            copyParameters(reference, fused);
+            assertSameScoreAndGradients(fused, reference, batch, "step " + step);
+            reference.fit(batch);
+        }
+    }
+
+    /**
+     * Nets trained side by side from the same start, each on its own arithmetic: how far apart
+     * they end is compared with how far DL4J ends from itself when one copy starts from parameters
+     * perturbed by 1e-7 (relative), i.e. with float32 rounding's own effect on this training run.
+     * Rounding differs between oneDNN's and libnd4j's convolutions and this tiny net amplifies it,
+     * the more so at higher learning rates (at 0.05 the loss curves part by 5e-2 within 60 steps,
+     * although gradients at equal parameters agree to 4e-5, above); at 0.01 both pairs end with
+     * the same per-parameter drifts, up to 3e-2 on small batch-norm shifts (measured).
+     */
+    @Test
+    void sameLossCurveParametersAndAccuracyAfterTraining() {
+        String model = "resnet8-B";
+        double learningRate = 0.01;
+        ComputationGraph fused = net(model, NetworkOptions.Layers.FUSED, learningRate);
+        ComputationGraph reference = dl4jTwin(model, fused, learningRate);
+        ComputationGraph perturbed = dl4jTwin(model, fused, learningRate);
+        Nd4j.getRandom().setSeed(1);
+        INDArray noise = Nd4j.rand(DataType.FLOAT, perturbed.params().shape()).subi(0.5).muli(2e-7).addi(1);
+        perturbed.setParams(perturbed.params().mul(noise));
+
+        SyntheticImages data = new SyntheticImages(SHAPE, CLASSES, 2, 2.0f);
+        double fusedGap = 0;
+        double roundingGap = 0;
+        double firstLoss = 0;
         for (int step = 0; step < 300; step++) {
             DataSet batch = data.batch(16, step % 50);
             fused.fit(batch);
             reference.fit(batch);
-            fusedLosses.add(fused.score());
-            referenceLosses.add(reference.score());
+            perturbed.fit(batch);
+            firstLoss = step == 0 ? reference.score() : firstLoss;
+            fusedGap = Math.max(fusedGap, Math.abs(fused.score() - reference.score()));
+            roundingGap = Math.max(roundingGap, Math.abs(perturbed.score() - reference.score()));
         }
-        for (int step = 0; step < fusedLosses.size(); step++) {
-            double want = referenceLosses.get(step);
-            assertEquals(want, fusedLosses.get(step), 1e-3 * Math.max(1, Math.abs(want)), "loss at step " + step);
-        }
-        assertTrue(fusedLosses.get(299) < 0.5 * fusedLosses.get(0), "the net learned: " + fusedLosses.get(0)
-                + " -> " + fusedLosses.get(299));
+        assertTrue(fusedGap <= 3 * roundingGap + 1e-5, "loss curves part by " + fusedGap
+                + "; rounding alone parts them by " + roundingGap);
+        assertTrue(fused.score() < 0.5 * firstLoss, "the net learned: " + firstLoss + " -> " + fused.score());
         // By name: the flattened orders differ, as the DL4J twin has extra activation vertices.
-        // float32 rounding differences grow over 300 momentum steps: about 1e-3 measured.
-        for (Map.Entry<String, INDArray> param : fused.paramTable().entrySet()) {
-            INDArray want = reference.getParam(param.getKey());
-            double drift = param.getValue().sub(want).norm2Number().doubleValue()
-                    / Math.max(1e-3, want.norm2Number().doubleValue());
-            assertTrue(drift < 1e-2, param.getKey() + " drifted apart by " + drift + " (relative)");
+        for (Map.Entry<String, INDArray> param : reference.paramTable().entrySet()) {
+            INDArray want = param.getValue();
+            double fusedDrift = drift(fused.getParam(param.getKey()), want);
+            double roundingDrift = drift(perturbed.getParam(param.getKey()), want);
+            assertTrue(fusedDrift <= 3 * roundingDrift + 1e-5, param.getKey() + " drifted apart by " + fusedDrift
+                    + " (relative); rounding alone drifts it by " + roundingDrift);
         }
 
         DataSet test = data.batch(256, 1000);
         Evaluation fusedEval = fused.evaluate(new SingletonDataSetIterator(test));
         Evaluation referenceEval = reference.evaluate(new SingletonDataSetIterator(test));
         assertEquals(referenceEval.accuracy(), fusedEval.accuracy(), 2.0 / 256);
+    }
+
+    private static double drift(INDArray actual, INDArray expected) {
+        return actual.sub(expected).norm2Number().doubleValue() / Math.max(1e-3, expected.norm2Number().doubleValue());
     }
 
     @Test
@@ -166,7 +223,7 @@ class FusedLayersMatchDl4jTest {
                 .addLayer("dense", new DenseLayer.Builder().nIn(5).nOut(8).build(), "in");
         String last = "bn";
         if (fused) {
-            graph.addLayer("bn", new FusedBatchNorm(Activation.RELU), "dense");
+            graph.addLayer("bn", new FusedBatchNorm(Activation.RELU, false), "dense");
         } else {
             graph.addLayer("bn", new BatchNormalization.Builder().build(), "dense")
                     .addLayer("relu", new ActivationLayer(Activation.RELU), "bn");

@@ -1,0 +1,154 @@
+package org.resnetspark.layers;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.resnetspark.runtime.CpuFeatures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * oneDNN called directly (JavaCPP's dnnl presets), for the layers that keep activations in its
+ * blocked layout. libnd4j's own oneDNN calls take plain NCHW arrays and reorder every tensor to
+ * the blocked layout and back on each call: on ResNet-20 those reorders cost 40% of the
+ * convolution time. Between our layers an activation stays blocked: an array of the usual NCHW
+ * shape whose data is ordered [N][C/b][H][W][b], with b = 8 (AVX2) or 16 (AVX-512). Element-wise
+ * layers (ReLU, residual additions) do not care; {@link PlainLayout} turns it back before pooling.
+ *
+ * <p>Used on the CPU backend for float networks when the library loads; {@code RESNET_ONEDNN=off}
+ * turns it off (the layers then run as before: DL4J's convolution, our NCHW batch norm).
+ */
+final class OneDnn {
+
+    private static final Logger log = LoggerFactory.getLogger(OneDnn.class);
+
+    private static final engine ENGINE = loadEngine();
+    /** Retained: a stream first asked for inside a PointerScope must outlive it. */
+    private static final ThreadLocal<stream> STREAMS = ThreadLocal.withInitial(() -> new stream(ENGINE).retainReference());
+
+    /** Channels per block of the blocked layout: what oneDNN's convolutions use on this CPU. */
+    static final int BLOCK = CpuFeatures.ofThisMachine().hasAvx512() ? 16 : 8;
+
+    private OneDnn() {
+    }
+
+    private static engine loadEngine() {
+        if (!Nd4j.getEnvironment().isCPU() || "off".equalsIgnoreCase(System.getenv("RESNET_ONEDNN"))) {
+            return null;
+        }
+        try {
+            Loader.load(org.bytedeco.dnnl.global.dnnl.class);
+            return new engine(engine.kind.cpu, 0);
+        } catch (Throwable e) {
+            log.warn("oneDNN did not load ({}); using DL4J's convolution layers, which are slower on CPU", e.toString());
+            return null;
+        }
+    }
+
+    /** Whether layers of this data type run on oneDNN in this process. */
+    static boolean usable(DataType dataType) {
+        return ENGINE != null && dataType == DataType.FLOAT;
+    }
+
+    static engine engine() {
+        return ENGINE;
+    }
+
+    /** This thread's stream: oneDNN runs primitives on the calling thread with its OpenMP threads. */
+    static stream stream() {
+        return STREAMS.get();
+    }
+
+    /** An NCHW tensor (or [C] vector) in plain row-major order. */
+    static memory.desc plain(long... dims) {
+        memory.format_tag tag = switch (dims.length) {
+            case 1 -> memory.format_tag.a;
+            case 4 -> memory.format_tag.abcd;
+            default -> throw new IllegalArgumentException("rank " + dims.length);
+        };
+        return new memory.desc(dims, memory.data_type.f32, tag);
+    }
+
+    /** An NCHW tensor in the blocked layout. */
+    static memory.desc blocked(long... dims) {
+        return new memory.desc(dims, memory.data_type.f32,
+                BLOCK == 16 ? memory.format_tag.aBcd16b : memory.format_tag.aBcd8b);
+    }
+
+    /** Lets oneDNN choose (for weights). */
+    static memory.desc any(long... dims) {
+        return new memory.desc(dims, memory.data_type.f32, memory.format_tag.any);
+    }
+
+    /** Whether a tensor with this many channels can be blocked without padding. */
+    static boolean blocks(long channels) {
+        return channels % BLOCK == 0;
+    }
+
+    /** A oneDNN memory over an array's data, which must be dense and in the layout the desc says. */
+    static memory over(memory.desc desc, INDArray array) {
+        if (array.length() * 4 < desc.get_size()) {
+            throw new IllegalStateException("array of " + array.length() + " floats for a " + desc.get_size() + "-byte tensor");
+        }
+        return new memory(desc, ENGINE, address(array));
+    }
+
+    /** The address of an array's first element (a view's buffer already starts at the view's offset). */
+    static Pointer address(INDArray array) {
+        Pointer base = array.data().addressPointer();
+        return new Address(base.address() + base.position() * array.dataType().width());
+    }
+
+    /** A pointer to a given address (JavaCPP sets it only through the field). */
+    private static final class Address extends Pointer {
+        Address(long address) {
+            this.address = address;
+        }
+    }
+
+    /** The argument map of a primitive's execution: (DNNL_ARG_..., memory) pairs. */
+    static IntMemoryMap args(Object... pairs) {
+        IntMemoryMap map = new IntMemoryMap();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((Integer) pairs[i], (memory) pairs[i + 1]);
+        }
+        return map;
+    }
+
+    /** Whether an array's elements lie in row-major order without gaps (strides of size-1 dimensions do not matter). */
+    static boolean rowMajor(INDArray array) {
+        long expected = 1;
+        for (int d = array.rank() - 1; d >= 0; d--) {
+            if (array.size(d) != 1 && array.stride(d) != expected) {
+                return false;
+            }
+            expected *= array.size(d);
+        }
+        return true;
+    }
+
+    /** The array, or a row-major copy of it, for oneDNN to read. */
+    static INDArray rowMajorCopy(INDArray array) {
+        return rowMajor(array) ? array : array.dup('c');
+    }
+
+    /** An array oneDNN writes into in place: it must not need a copy first. */
+    static INDArray requireRowMajor(INDArray array) {
+        if (!rowMajor(array)) {
+            throw new IllegalStateException("expected a row-major array, got strides "
+                    + java.util.Arrays.toString(array.stride()) + " for shape " + java.util.Arrays.toString(array.shape()));
+        }
+        return array;
+    }
+
+    /** Scratch memory owned by a layer, outside DL4J's workspaces. */
+    static INDArray buffer(long bytes) {
+        return Nd4j.createUninitializedDetached(DataType.FLOAT, Math.max(1, (bytes + 3) / 4));
+    }
+}
