@@ -9,7 +9,7 @@ export OMP_WAIT_POLICY=PASSIVE
 for jemalloc in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2; do
   if [[ -f "$jemalloc" && "${LD_PRELOAD:-}" != *jemalloc* ]]; then
     export LD_PRELOAD="$jemalloc${LD_PRELOAD:+:$LD_PRELOAD}"
-    export MALLOC_CONF="${MALLOC_CONF:-background_thread:true,dirty_decay_ms:5000,oversize_threshold:0}"
+    export MALLOC_CONF="${MALLOC_CONF:-background_thread:true,dirty_decay_ms:0,oversize_threshold:0}"
     break
   fi
 done

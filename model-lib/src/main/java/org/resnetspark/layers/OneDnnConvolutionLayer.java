@@ -72,7 +72,7 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
         Primitives p = primitives(x.shape());
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, p.outputShape, 'c');
         try (PointerScope scope = new PointerScope()) {
-            memory weights = p.forwardWeights(getParam(ConvolutionParamInitializer.WEIGHT_KEY));
+            memory weights = p.forwardWeights.read(getParam(ConvolutionParamInitializer.WEIGHT_KEY));
             p.forward.execute(OneDnn.stream(), OneDnn.args(DNNL_ARG_SRC, OneDnn.over(p.src, x),
                     DNNL_ARG_WEIGHTS, weights, DNNL_ARG_DST, OneDnn.over(p.dst, out)));
         }
@@ -91,14 +91,14 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
         INDArray dWeights = OneDnn.requireRowMajor(gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY));
         try (PointerScope scope = new PointerScope()) {
-            memory weights = p.backwardDataWeights(getParam(ConvolutionParamInitializer.WEIGHT_KEY));
+            memory weights = p.backwardDataWeights.read(getParam(ConvolutionParamInitializer.WEIGHT_KEY));
             memory dDst = OneDnn.over(p.dst, dOut);
             p.backwardData.execute(OneDnn.stream(), OneDnn.args(DNNL_ARG_DIFF_DST, dDst, DNNL_ARG_WEIGHTS, weights,
-                    DNNL_ARG_DIFF_SRC, p.inputGradient(dx)));
-            p.storeInputGradient(dx);
+                    DNNL_ARG_DIFF_SRC, p.inputGradient.writeTarget(dx)));
+            p.inputGradient.finishWrite(dx);
             p.backwardWeights.execute(OneDnn.stream(), OneDnn.args(DNNL_ARG_SRC, OneDnn.over(p.src, x),
-                    DNNL_ARG_DIFF_DST, dDst, DNNL_ARG_DIFF_WEIGHTS, p.weightGradient()));
-            p.storeWeightGradient(dWeights);
+                    DNNL_ARG_DIFF_DST, dDst, DNNL_ARG_DIFF_WEIGHTS, p.weightGradient.writeTarget(dWeights)));
+            p.weightGradient.finishWrite(dWeights);
         }
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, dWeights, 'c');
@@ -118,10 +118,10 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
         final convolution_forward forward;
         final convolution_backward_data backwardData;
         final convolution_backward_weights backwardWeights;
-        private final Reordered forwardWeights;
-        private final Reordered backwardDataWeights;
-        private final Reordered weightGradient;
-        private final Reordered inputGradient;
+        final Reordered forwardWeights;
+        final Reordered backwardDataWeights;
+        final Reordered weightGradient;
+        final Reordered inputGradient;
 
         Primitives(long[] inputShape) {
             OneDnnConvolution conf = oneDnnConf();
@@ -180,36 +180,12 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
         private memory.desc layout(boolean blocked, long[] shape) {
             return blocked && OneDnn.blocks(shape[1]) ? OneDnn.blocked(shape) : OneDnn.plain(shape);
         }
-
-        memory forwardWeights(INDArray weights) {
-            return forwardWeights.fromPlain(weights);
-        }
-
-        memory backwardDataWeights(INDArray weights) {
-            return backwardDataWeights.fromPlain(weights);
-        }
-
-        memory weightGradient() {
-            return weightGradient.buffer();
-        }
-
-        /** Where backward-data writes the input gradient: dx itself, or a buffer reordered into it. */
-        memory inputGradient(INDArray dx) {
-            return inputGradient.same ? OneDnn.over(src, dx) : inputGradient.buffer();
-        }
-
-        void storeInputGradient(INDArray dx) {
-            if (!inputGradient.same) {
-                inputGradient.toPlain(dx);
-            }
-        }
-
-        void storeWeightGradient(INDArray plainGradient) {
-            weightGradient.toPlain(plainGradient);
-        }
     }
 
-    /** A weight tensor in oneDNN's chosen layout, kept in a buffer of this layer's, and the reorder to or from DL4J's. */
+    /**
+     * A tensor in a primitive's layout next to the same tensor in DL4J's: the reorder between
+     * them, and a buffer of this layer's for the primitive's side when the two layouts differ.
+     */
     private static final class Reordered {
         private final memory.desc from;
         private final memory.desc to;
@@ -222,12 +198,13 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
             this.to = to;
             this.same = from.equals(to);
             this.reorder = new reorder(new reorder.primitive_desc(OneDnn.engine(), from, OneDnn.engine(), to));
-            this.buffer = OneDnn.buffer(Math.max(from.get_size(), to.get_size()));
+            // Only when a reorder is needed: for an input gradient it is a whole activation tensor.
+            this.buffer = same ? null : OneDnn.buffer(Math.max(from.get_size(), to.get_size()));
         }
 
-        /** The plain array reordered into the buffer (or the array itself when no reorder is needed). */
-        memory fromPlain(INDArray plain) {
-            memory source = OneDnn.over(from, OneDnn.rowMajorCopy(plain));
+        /** An array in the from-layout, as a memory in the to-layout (reordered into the buffer if needed). */
+        memory read(INDArray array) {
+            memory source = OneDnn.over(from, OneDnn.rowMajorCopy(array));
             if (same) {
                 return source;
             }
@@ -236,15 +213,16 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
             return target;
         }
 
-        /** The buffer, in the layout the primitive writes. */
-        memory buffer() {
-            return OneDnn.over(from, buffer);
+        /** Where a primitive writes, in the from-layout, what {@link #finishWrite} puts into the array. */
+        memory writeTarget(INDArray array) {
+            return same ? OneDnn.over(to, array) : OneDnn.over(from, buffer);
         }
 
-        /** The buffer reordered into the plain array. */
-        void toPlain(INDArray plain) {
-            memory target = OneDnn.over(to, plain);
-            reorder.execute(OneDnn.stream(), buffer(), target);
+        /** Reorders what the primitive wrote into the array (in the to-layout), unless it wrote there directly. */
+        void finishWrite(INDArray array) {
+            if (!same) {
+                reorder.execute(OneDnn.stream(), OneDnn.over(from, buffer), OneDnn.over(to, array));
+            }
         }
     }
 

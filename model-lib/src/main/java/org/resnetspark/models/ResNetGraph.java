@@ -24,7 +24,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.resnetspark.layers.FusedBatchNorm;
 import org.resnetspark.layers.OneDnnConvolution;
 import org.resnetspark.layers.PlainLayout;
-import org.resnetspark.layers.Relu;
+import org.resnetspark.layers.ResidualAdd;
 
 /**
  * Builds any {@link ResNetSpec} as a DL4J computation graph: a stem, stages of residual blocks,
@@ -39,12 +39,14 @@ import org.resnetspark.layers.Relu;
  * <p>Every layer states its activation (DL4J's default is sigmoid). A ReLU after batch norm is the
  * activation of the project's {@link FusedBatchNorm}, which (unlike DL4J's BatchNormalization,
  * which ignores its activation) applies it; {@link NetworkOptions.Layers#DL4J} builds the same
- * function from DL4J's batch norm and a separate activation layer. Convolutions have no bias (batch
- * norm follows or precedes each) and He initialisation. In bottlenecks the stride sits on the middle convolution (fb.resnet.torch).
+ * function from DL4J's batch norm and a separate activation layer. The project's layers also
+ * include oneDNN convolutions and an in-place residual addition (see the layers package).
+ * Convolutions have no bias (batch norm follows or precedes each) and He initialisation. In bottlenecks the stride sits on the middle convolution (fb.resnet.torch).
  *
  * <p>Vertex names say where they are: {@code stem_conv}, {@code stage2_block3_conv1},
- * {@code stage2_block3_bn1}, {@code stage2_block1_shortcut_conv}, {@code stage2_block3_add},
- * {@code stage2_block3_out}, {@code final_bn}, {@code pool}, {@code output}.
+ * {@code stage2_block3_bn1}, {@code stage2_block1_shortcut_conv}, {@code stage2_block3_add}
+ * (pre-activation, and DL4J's layers), {@code stage2_block3_out} (the block's output after its
+ * ReLU), {@code final_bn}, {@code pool}, {@code output}.
  */
 public final class ResNetGraph {
 
@@ -146,9 +148,7 @@ public final class ResNetGraph {
                 x = layers.batchNorm(prefix + "_bn" + i, last ? Activation.IDENTITY : Activation.RELU, prefix + "_conv" + i);
             }
             String identity = shortcut(graph, layers, input, true);
-            graph.addVertex(prefix + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), x, identity);
-            layers.relu(prefix + "_out", prefix + "_add");
-            return prefix + "_out";
+            return layers.residualAdd(prefix, true, x, identity);
         }
 
         String addPreActivation(GraphBuilder graph, LayerChoice layers, String input) {
@@ -168,8 +168,7 @@ public final class ResNetGraph {
             // Projections see the normalised input; identity (and option A) keeps the raw input.
             boolean projects = shortcut == Shortcut.C || (shortcut == Shortcut.B && shapeChanges());
             String identity = shortcut(graph, layers, projects ? preActivated : input, false);
-            graph.addVertex(prefix + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), x, identity);
-            return prefix + "_add";
+            return layers.residualAdd(prefix, false, x, identity);
         }
 
         boolean shapeChanges() {
@@ -229,7 +228,7 @@ public final class ResNetGraph {
                 .allMatch(stage -> stage.innerWidth() % 16 == 0 && stage.outWidth() % 16 == 0);
     }
 
-    /** Adds convolutions, batch norms and ReLUs in the implementation the options ask for. */
+    /** Adds convolutions, batch norms and residual additions in the implementation the options ask for. */
     record LayerChoice(GraphBuilder graph, NetworkOptions.Layers layers, boolean blocked) {
 
         /** A bias-free convolution; its input is blocked unless it reads the network's input. */
@@ -257,14 +256,27 @@ public final class ResNetGraph {
             if (activation == Activation.IDENTITY) {
                 return name;
             }
-            return relu(name + "_relu", name);
+            graph.addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name);
+            return name + "_relu";
         }
 
-        /** A ReLU layer on its own (after a residual addition). */
-        String relu(String name, String input) {
-            graph.addLayer(name, layers == NetworkOptions.Layers.FUSED ? new Relu()
-                    : new ActivationLayer.Builder().activation(Activation.RELU).build(), input);
-            return name;
+        /**
+         * The block's addition (and ReLU, in post-activation blocks); returns the name of the
+         * vertex that outputs the block's result: {@code <block>_out} after a ReLU, else
+         * {@code <block>_add}. The project's vertex adds in place into the branch's activation.
+         */
+        String residualAdd(String block, boolean relu, String branch, String shortcut) {
+            if (layers == NetworkOptions.Layers.FUSED) {
+                String name = block + (relu ? "_out" : "_add");
+                graph.addVertex(name, new ResidualAdd(relu), branch, shortcut);
+                return name;
+            }
+            graph.addVertex(block + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), branch, shortcut);
+            if (!relu) {
+                return block + "_add";
+            }
+            graph.addLayer(block + "_out", new ActivationLayer.Builder().activation(Activation.RELU).build(), block + "_add");
+            return block + "_out";
         }
     }
 }

@@ -1,0 +1,92 @@
+package org.resnetspark.layers;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The vertex a {@link ResidualAdd} builds. */
+public class ResidualAddVertex extends BaseGraphVertex {
+
+    private final boolean relu;
+    /** The training forward pass's output, whose signs the ReLU's backward pass needs. */
+    private INDArray output;
+
+    public ResidualAddVertex(ComputationGraph graph, String name, int vertexIndex, boolean relu, DataType dataType) {
+        super(graph, name, vertexIndex, null, null, dataType);
+        this.relu = relu;
+    }
+
+    @Override
+    public boolean hasLayer() {
+        return false;
+    }
+
+    @Override
+    public Layer getLayer() {
+        return null;
+    }
+
+    @Override
+    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!canDoForward()) {
+            throw new IllegalStateException("Cannot do forward pass: inputs not set");
+        }
+        INDArray branch = inputs[0];
+        INDArray shortcut = inputs[1];
+        // In place only while training: every activation then lives until the backward pass, while
+        // inference recycles activation memory by vertex and must get a fresh array.
+        INDArray out = training && OneDnn.rowMajor(branch) ? branch
+                : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, branch.dataType(), branch.shape(), 'c');
+        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(branch, shortcut, out));
+        if (relu) {
+            Nd4j.exec(new RectifiedLinear(out, out, 0.0));
+        }
+        output = training ? out : null;
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+        if (!canDoBackward()) {
+            throw new IllegalStateException("Cannot do backward pass: errors not set");
+        }
+        INDArray gradient;
+        if (relu) {
+            gradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
+            // output > 0 exactly where the sum was > 0.
+            ChannelMath.reluBackward(output, ChannelMath.dense(epsilon), gradient);
+        } else {
+            gradient = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
+        }
+        output = null;
+        // Separate arrays: DL4J may accumulate into either when a vertex has several consumers.
+        return new Pair<>(null, new INDArray[] {gradient, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, gradient)});
+    }
+
+    @Override
+    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
+        if (backpropGradientsViewArray != null) {
+            throw new IllegalArgumentException("ResidualAdd has no parameters");
+        }
+    }
+
+    @Override
+    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
+                                                           int minibatchSize) {
+        return new Pair<>(null, currentMaskState);
+    }
+
+    @Override
+    public String toString() {
+        return "ResidualAddVertex(id=" + getVertexIndex() + ",name=\"" + getVertexName() + "\",relu=" + relu + ")";
+    }
+}
