@@ -17,9 +17,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The layer a {@link FusedBatchNorm} configuration builds. On the CPU backend, for NCHW images,
- * it normalises and activates with {@link ChannelMath}; elsewhere it runs DL4J's batch norm and
- * then the activation. Both paths compute the same function and the same gradients, including
+ * The layer a {@link FusedBatchNorm} configuration builds. On the CPU backend it normalises and
+ * activates activations in oneDNN's blocked layout with oneDNN's kernels ({@link BlockedBatchNorm})
+ * and plain NCHW ones with {@link ChannelMath}; elsewhere it runs DL4J's batch norm and then the
+ * activation. Both paths compute the same function and the same gradients, including
  * DL4J's "gradients" for the running statistics (decay-weighted differences that its no-op
  * updater subtracts), so the two are interchangeable inside one parameter vector.
  */

@@ -28,12 +28,13 @@ final class OneDnn {
 
     private static final Logger log = LoggerFactory.getLogger(OneDnn.class);
 
+    /** Channels per block of the blocked layout: what oneDNN's convolutions use on this CPU. */
+    static final int BLOCK = CpuFeatures.ofThisMachine().hasAvx512() ? 16 : 8;
+
     private static final engine ENGINE = loadEngine();
     /** Retained: a stream first asked for inside a PointerScope must outlive it. */
     private static final ThreadLocal<stream> STREAMS = ThreadLocal.withInitial(() -> new stream(ENGINE).retainReference());
 
-    /** Channels per block of the blocked layout: what oneDNN's convolutions use on this CPU. */
-    static final int BLOCK = CpuFeatures.ofThisMachine().hasAvx512() ? 16 : 8;
 
     private OneDnn() {
     }
@@ -44,7 +45,11 @@ final class OneDnn {
         }
         try {
             Loader.load(org.bytedeco.dnnl.global.dnnl.class);
-            return new engine(engine.kind.cpu, 0);
+            engine cpu = new engine(engine.kind.cpu, 0);
+            log.info("Layers on oneDNN {}.{}.{} directly, activations in blocks of {} channels (RESNET_ONEDNN=off for DL4J's)",
+                    org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_MAJOR, org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_MINOR,
+                    org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_PATCH, BLOCK);
+            return cpu;
         } catch (Throwable e) {
             log.warn("oneDNN did not load ({}); using DL4J's convolution layers, which are slower on CPU", e.toString());
             return null;

@@ -2,6 +2,7 @@ package org.resnetspark.spark;
 
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 
 /**
@@ -38,6 +39,9 @@ public record ParameterAveraging(int workers, int batchPerWorker, int averagingF
                 .averagingFrequency(averagingFrequency)
                 .saveUpdater(true)
                 .workerPrefetchNumBatches(2)
+                // DL4J caches the epoch's minibatches and each round filters its share out of all of
+                // them; serialised (its default) every round deserialised the whole epoch.
+                .storageLevel(StorageLevel.MEMORY_ONLY())
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .repartionData(Repartition.Never)
                 .build();
