@@ -5,7 +5,6 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -27,9 +26,30 @@ final class ChannelMath {
         return nchw.reshape('c', nchw.size(0) * nchw.size(1), nchw.size(2) * nchw.size(3));
     }
 
-    /** A c-ordered, densely strided copy unless the array already is one. */
+    /** Whether an array's elements lie in row-major order without gaps (strides of size-1 dimensions do not matter). */
+    static boolean isDense(INDArray array) {
+        long expected = 1;
+        for (int d = array.rank() - 1; d >= 0; d--) {
+            if (array.size(d) != 1 && array.stride(d) != expected) {
+                return false;
+            }
+            expected *= array.size(d);
+        }
+        return true;
+    }
+
+    /** The array, or a row-major copy of it, for code that reads it as one block of memory. */
     static INDArray dense(INDArray array) {
-        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array) ? array : array.dup('c');
+        return isDense(array) ? array : array.dup('c');
+    }
+
+    /** An array written in place as one block of memory: it must not need a copy first. */
+    static INDArray requireDense(INDArray array) {
+        if (!isDense(array)) {
+            throw new IllegalStateException("expected a dense row-major array, got strides "
+                    + java.util.Arrays.toString(array.stride()) + " for shape " + java.util.Arrays.toString(array.shape()));
+        }
+        return array;
     }
 
     /** Batch mean and (biased) variance per channel, as [C] vectors. */

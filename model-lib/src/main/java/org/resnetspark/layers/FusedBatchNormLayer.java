@@ -115,7 +115,7 @@ public class FusedBatchNormLayer extends BatchNormalization {
             blocked().forwardTraining(x, gamma, beta, out, batchMean, batchVariance);
         } else {
             INDArray mean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).reshape(channels);
-            blocked().forwardInference(x, gamma, beta, out, OneDnn.rowMajorCopy(mean), runningVariance());
+            blocked().forwardInference(x, gamma, beta, out, ChannelMath.dense(mean), runningVariance());
             batchMean = batchVariance = null;
         }
         output = null;
@@ -125,9 +125,9 @@ public class FusedBatchNormLayer extends BatchNormalization {
     private Pair<Gradient, INDArray> backpropBlocked(INDArray x, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         long channels = x.size(1);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
-        INDArray dGamma = OneDnn.requireRowMajor(gradientViews.get(BatchNormalizationParamInitializer.GAMMA));
-        INDArray dBeta = OneDnn.requireRowMajor(gradientViews.get(BatchNormalizationParamInitializer.BETA));
-        blocked().backward(x, OneDnn.rowMajorCopy(epsilon),
+        INDArray dGamma = ChannelMath.requireDense(gradientViews.get(BatchNormalizationParamInitializer.GAMMA));
+        INDArray dBeta = ChannelMath.requireDense(gradientViews.get(BatchNormalizationParamInitializer.BETA));
+        blocked().backward(x, ChannelMath.dense(epsilon),
                 getParam(BatchNormalizationParamInitializer.GAMMA).reshape(channels),
                 getParam(BatchNormalizationParamInitializer.BETA).reshape(channels),
                 batchMean, batchVariance, dx, dGamma, dBeta);

@@ -126,32 +126,6 @@ final class OneDnn {
         return map;
     }
 
-    /** Whether an array's elements lie in row-major order without gaps (strides of size-1 dimensions do not matter). */
-    static boolean rowMajor(INDArray array) {
-        long expected = 1;
-        for (int d = array.rank() - 1; d >= 0; d--) {
-            if (array.size(d) != 1 && array.stride(d) != expected) {
-                return false;
-            }
-            expected *= array.size(d);
-        }
-        return true;
-    }
-
-    /** The array, or a row-major copy of it, for oneDNN to read. */
-    static INDArray rowMajorCopy(INDArray array) {
-        return rowMajor(array) ? array : array.dup('c');
-    }
-
-    /** An array oneDNN writes into in place: it must not need a copy first. */
-    static INDArray requireRowMajor(INDArray array) {
-        if (!rowMajor(array)) {
-            throw new IllegalStateException("expected a row-major array, got strides "
-                    + java.util.Arrays.toString(array.stride()) + " for shape " + java.util.Arrays.toString(array.shape()));
-        }
-        return array;
-    }
-
     /** Scratch memory owned by a layer, outside DL4J's workspaces. */
     static INDArray buffer(long bytes) {
         return Nd4j.createUninitializedDetached(DataType.FLOAT, Math.max(1, (bytes + 3) / 4));

@@ -55,8 +55,8 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
 
     private boolean onOneDnn() {
         OneDnnConvolution conf = oneDnnConf();
-        return (conf.isBlockedInput() || conf.isBlockedOutput()) && OneDnn.usable(dataType) && input.rank() == 4 && input.dataType() == DataType.FLOAT
-                && !conf.hasBias() && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
+        return (conf.isBlockedInput() || conf.isBlockedOutput()) && OneDnn.usable(dataType)
+                && input.rank() == 4 && input.dataType() == DataType.FLOAT && !conf.hasBias() && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
                 && Arrays.stream(conf.getDilation()).allMatch(d -> d == 1)
                 && conf.getActivationFn() instanceof ActivationIdentity;
     }
@@ -68,7 +68,7 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
             return super.activate(training, workspaceMgr);
         }
         applyDropOutIfNecessary(training, workspaceMgr);
-        INDArray x = OneDnn.rowMajorCopy(input);
+        INDArray x = ChannelMath.dense(input);
         Primitives p = primitives(x.shape());
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, p.outputShape, 'c');
         try (PointerScope scope = new PointerScope()) {
@@ -85,11 +85,11 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
         if (!onOneDnn()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        INDArray x = OneDnn.rowMajorCopy(input);
-        INDArray dOut = OneDnn.rowMajorCopy(epsilon);
+        INDArray x = ChannelMath.dense(input);
+        INDArray dOut = ChannelMath.dense(epsilon);
         Primitives p = primitives(x.shape());
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
-        INDArray dWeights = OneDnn.requireRowMajor(gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY));
+        INDArray dWeights = ChannelMath.requireDense(gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY));
         try (PointerScope scope = new PointerScope()) {
             memory weights = p.backwardDataWeights.read(getParam(ConvolutionParamInitializer.WEIGHT_KEY));
             memory dDst = OneDnn.over(p.dst, dOut);
@@ -204,7 +204,7 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
 
         /** An array in the from-layout, as a memory in the to-layout (reordered into the buffer if needed). */
         memory read(INDArray array) {
-            memory source = OneDnn.over(from, OneDnn.rowMajorCopy(array));
+            memory source = OneDnn.over(from, ChannelMath.dense(array));
             if (same) {
                 return source;
             }

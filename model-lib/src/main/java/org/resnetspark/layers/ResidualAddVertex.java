@@ -44,7 +44,7 @@ public class ResidualAddVertex extends BaseGraphVertex {
         INDArray shortcut = inputs[1];
         // In place only while training: every activation then lives until the backward pass, while
         // inference recycles activation memory by vertex and must get a fresh array.
-        INDArray out = training && OneDnn.rowMajor(branch) ? branch
+        INDArray out = training && ChannelMath.isDense(branch) ? branch
                 : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, branch.dataType(), branch.shape(), 'c');
         Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(branch, shortcut, out));
         if (relu) {
