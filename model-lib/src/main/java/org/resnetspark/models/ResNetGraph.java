@@ -25,6 +25,7 @@ import org.resnetspark.layers.FusedBatchNorm;
 import org.resnetspark.layers.OneDnnConvolution;
 import org.resnetspark.layers.PlainLayout;
 import org.resnetspark.layers.ResidualAdd;
+import org.resnetspark.layers.Subsample;
 
 /**
  * Builds any {@link ResNetSpec} as a DL4J computation graph: a stem, stages of residual blocks,
@@ -195,8 +196,7 @@ public final class ResNetGraph {
             // Option A: keep every stride-th pixel (a 1x1 max pool), then append zero channels.
             String x = input;
             if (stride != 1) {
-                graph.addLayer(name + "_subsample", new SubsamplingLayer.Builder(PoolingType.MAX)
-                        .kernelSize(1, 1).stride(stride, stride).build(), input);
+                graph.addLayer(name + "_subsample", layers.subsample(stride), input);
                 x = name + "_subsample";
             }
             if (outWidth == inWidth) {
@@ -217,11 +217,11 @@ public final class ResNetGraph {
 
     /**
      * Whether activations travel in oneDNN's blocked layout between the project's layers (used
-     * when oneDNN runs, see layers.OneDnn): every width a multiple of 16 (a whole number of blocks
-     * on AVX2 and AVX-512), and no option-A shortcut, whose subsampling reads pixels by position.
+     * when oneDNN runs, see layers.OneDnn): every width a multiple of 16, a whole number of blocks
+     * on AVX2 and AVX-512 (option A's zero channels are then whole blocks too).
      */
     static boolean blockedLayout(ResNetSpec spec, NetworkOptions options) {
-        if (options.layers() != NetworkOptions.Layers.FUSED || spec.shortcut() == Shortcut.A) {
+        if (options.layers() != NetworkOptions.Layers.FUSED) {
             return false;
         }
         return spec.stemWidth() % 16 == 0 && spec.stages().stream()
@@ -244,6 +244,12 @@ public final class ResNetGraph {
             }
             return layers == NetworkOptions.Layers.FUSED
                     ? new OneDnnConvolution(conv, blocked && blockedInput, blocked) : conv.build();
+        }
+
+        /** Option A's subsampling: every stride-th pixel. */
+        org.deeplearning4j.nn.conf.layers.Layer subsample(int stride) {
+            return layers == NetworkOptions.Layers.FUSED ? new Subsample(stride, blocked)
+                    : new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1).stride(stride, stride).build();
         }
 
         /** Batch norm with its activation; returns the name of the vertex that outputs the activated result. */

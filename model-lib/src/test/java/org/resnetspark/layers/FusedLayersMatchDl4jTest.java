@@ -89,7 +89,7 @@ class FusedLayersMatchDl4jTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"resnet8-B", "preact11-B"})
+    @ValueSource(strings = {"resnet8-B", "preact11-B", "resnet8", "preact11"})
     void sameActivationsAndGradients(String model) {
         ComputationGraph fused = net(model, NetworkOptions.Layers.FUSED);
         ComputationGraph reference = dl4jTwin(model, fused);
