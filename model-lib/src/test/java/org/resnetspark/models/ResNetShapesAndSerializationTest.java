@@ -7,6 +7,13 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import org.nd4j.linalg.activations.Activation;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.resnetspark.layers.Relu;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -67,5 +74,23 @@ class ResNetShapesAndSerializationTest {
         assertEquals(net.params(), restored.params());
         assertEquals(net.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray());
         assertEquals(net.outputSingle(batch.getFeatures()), restored.outputSingle(batch.getFeatures()));
+    }
+
+    /** Models saved while the ReLU after each addition was a layer of its own still load. */
+    @Test
+    void aConfigurationWithTheEarlierReluLayerStillLoads() {
+        var conf = new NeuralNetConfiguration.Builder().graphBuilder()
+                .addInputs("input")
+                .addLayer("relu", new Relu(), "input")
+                .addLayer("output", new OutputLayer.Builder()
+                        .nIn(3).nOut(3).activation(Activation.IDENTITY)
+                        .lossFunction(LossFunction.MSE).build(), "relu")
+                .setOutputs("output")
+                .build();
+        var restored = new ComputationGraph(ComputationGraphConfiguration.fromJson(conf.toJson()));
+        restored.init();
+        var input = Nd4j.createFromArray(new float[][] {{-1f, 2f, -3f}});
+        assertEquals(Nd4j.createFromArray(new float[][] {{0f, 2f, 0f}}),
+                restored.feedForward(input, false).get("relu"));
     }
 }
