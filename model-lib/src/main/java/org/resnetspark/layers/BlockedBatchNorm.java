@@ -41,7 +41,7 @@ final class BlockedBatchNorm {
     private final float epsilon;
     private final boolean relu;
     private final Map<List<Long>, Primitives> training = new HashMap<>();
-    private final Map<List<Long>, batch_normalization_forward> inference = new HashMap<>();
+    private final Map<List<Long>, Inference> inference = new HashMap<>();
 
     BlockedBatchNorm(double epsilon, boolean relu) {
         this.epsilon = (float) epsilon;
@@ -68,16 +68,12 @@ final class BlockedBatchNorm {
 
     /** Inference forward pass with the given (running) statistics. */
     void forwardInference(INDArray x, INDArray gamma, INDArray beta, INDArray out, INDArray mean, INDArray variance) {
-        batch_normalization_forward forward = inference.computeIfAbsent(key(x), k -> new batch_normalization_forward(
-                new batch_normalization_forward.primitive_desc(new batch_normalization_forward.desc(
-                        dnnl_forward_inference, OneDnn.blocked(x.shape()), epsilon, flags(true)), OneDnn.engine())));
-        memory.desc data = OneDnn.blocked(x.shape());
-        memory.desc channels = OneDnn.plain(x.size(1));
+        Inference p = inference.computeIfAbsent(key(x), k -> new Inference(x.shape()));
         try (PointerScope scope = new PointerScope()) {
-            forward.execute(OneDnn.stream(), OneDnn.args(DNNL_ARG_SRC, OneDnn.over(data, x),
-                    DNNL_ARG_DST, OneDnn.over(data, out), DNNL_ARG_SCALE, OneDnn.over(channels, gamma),
-                    DNNL_ARG_SHIFT, OneDnn.over(channels, beta), DNNL_ARG_MEAN, OneDnn.over(channels, mean),
-                    DNNL_ARG_VARIANCE, OneDnn.over(channels, variance)));
+            p.forward.execute(OneDnn.stream(), OneDnn.args(DNNL_ARG_SRC, OneDnn.over(p.data, x),
+                    DNNL_ARG_DST, OneDnn.over(p.data, out), DNNL_ARG_SCALE, OneDnn.over(p.channels, gamma),
+                    DNNL_ARG_SHIFT, OneDnn.over(p.channels, beta), DNNL_ARG_MEAN, OneDnn.over(p.channels, mean),
+                    DNNL_ARG_VARIANCE, OneDnn.over(p.channels, variance)));
         }
     }
 
@@ -97,6 +93,21 @@ final class BlockedBatchNorm {
 
     private static List<Long> key(INDArray x) {
         return Arrays.stream(x.shape()).boxed().toList();
+    }
+
+    /** The inference primitive for one shape (running statistics given, nothing kept). */
+    private final class Inference {
+        final memory.desc data;
+        final memory.desc channels;
+        final batch_normalization_forward forward;
+
+        Inference(long[] shape) {
+            data = OneDnn.blocked(shape);
+            channels = OneDnn.plain(shape[1]);
+            forward = new batch_normalization_forward(new batch_normalization_forward.primitive_desc(
+                    new batch_normalization_forward.desc(dnnl_forward_inference, data, epsilon, flags(true)),
+                    OneDnn.engine()));
+        }
     }
 
     /** Training primitives for one shape, and the ReLU mask buffer the forward pass leaves for the backward. */

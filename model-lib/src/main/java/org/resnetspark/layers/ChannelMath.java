@@ -1,5 +1,6 @@
 package org.resnetspark.layers;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
@@ -47,7 +48,7 @@ final class ChannelMath {
     static INDArray requireDense(INDArray array) {
         if (!isDense(array)) {
             throw new IllegalStateException("expected a dense row-major array, got strides "
-                    + java.util.Arrays.toString(array.stride()) + " for shape " + java.util.Arrays.toString(array.shape()));
+                    + Arrays.toString(array.stride()) + " for shape " + Arrays.toString(array.shape()));
         }
         return array;
     }

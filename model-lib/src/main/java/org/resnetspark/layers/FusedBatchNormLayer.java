@@ -48,8 +48,7 @@ public class FusedBatchNormLayer extends BatchNormalization {
 
     /** Whether the input arrives in oneDNN's blocked layout (see {@link OneDnn}). */
     private boolean blockedPath(INDArray x) {
-        return ((FusedBatchNorm) layerConf()).isBlockedLayout() && OneDnn.usable(dataType) && fastPath(x)
-                && x.dataType() == DataType.FLOAT && OneDnn.blocks(x.size(1));
+        return fastPath(x) && OneDnn.travelsBlocked(((FusedBatchNorm) layerConf()).isBlockedLayout(), dataType, x);
     }
 
     private BlockedBatchNorm blocked() {

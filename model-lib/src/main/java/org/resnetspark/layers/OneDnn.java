@@ -35,7 +35,6 @@ final class OneDnn {
     /** Retained: a stream first asked for inside a PointerScope must outlive it. */
     private static final ThreadLocal<stream> STREAMS = ThreadLocal.withInitial(() -> new stream(ENGINE).retainReference());
 
-
     private OneDnn() {
     }
 
@@ -94,6 +93,15 @@ final class OneDnn {
     /** Whether a tensor with this many channels can be blocked without padding. */
     static boolean blocks(long channels) {
         return channels % BLOCK == 0;
+    }
+
+    /**
+     * Whether an NCHW activation of a layer configured for the blocked layout actually travels in
+     * it: oneDNN in use for the layer's data type, a float array, whole blocks of channels.
+     */
+    static boolean travelsBlocked(boolean configured, DataType layerType, INDArray x) {
+        return configured && usable(layerType) && x.rank() == 4 && x.dataType() == DataType.FLOAT
+                && blocks(x.size(1));
     }
 
     /** A oneDNN memory over an array's data, which must be dense and in the layout the desc says. */

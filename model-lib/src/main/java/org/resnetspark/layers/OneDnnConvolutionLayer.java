@@ -145,8 +145,10 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
             }
             long channelsOut = conf.getNOut();
             outputShape = new long[] {inputShape[0], channelsOut, outSize[0], outSize[1]};
-            src = layout(conf.isBlockedInput(), inputShape);
-            dst = layout(conf.isBlockedOutput(), outputShape);
+            boolean blockedSrc = conf.isBlockedInput() && OneDnn.blocks(inputShape[1]);
+            src = blockedSrc ? OneDnn.blocked(inputShape) : OneDnn.plain(inputShape);
+            dst = conf.isBlockedOutput() && OneDnn.blocks(channelsOut) ? OneDnn.blocked(outputShape)
+                    : OneDnn.plain(outputShape);
             long[] weightShape = {channelsOut, inputShape[1], kernel[0], kernel[1]};
             plainWeights = OneDnn.plain(weightShape);
             memory.desc anyWeights = OneDnn.any(weightShape);
@@ -161,7 +163,7 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
                     src, anyWeights, noBias, dst, strides, left, right), OneDnn.engine());
             // A plain input (the network's image) gets its gradient in a layout oneDNN's fast kernels
             // write, reordered afterwards: on plain 3-channel NCHW only its reference kernel runs.
-            memory.desc anySrc = src.equals(OneDnn.plain(inputShape)) ? OneDnn.any(inputShape) : src;
+            memory.desc anySrc = blockedSrc ? src : OneDnn.any(inputShape);
             var dataDesc = new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
                     org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct,
                     anySrc, anyWeights, dst, strides, left, right), OneDnn.engine(), forwardDesc);
@@ -175,10 +177,6 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
             backwardDataWeights = new Reordered(plainWeights, dataDesc.weights_desc());
             weightGradient = new Reordered(weightsDesc.diff_weights_desc(), plainWeights);
             inputGradient = new Reordered(dataDesc.diff_src_desc(), src);
-        }
-
-        private memory.desc layout(boolean blocked, long[] shape) {
-            return blocked && OneDnn.blocks(shape[1]) ? OneDnn.blocked(shape) : OneDnn.plain(shape);
         }
     }
 

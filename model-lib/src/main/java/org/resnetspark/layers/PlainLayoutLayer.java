@@ -1,5 +1,6 @@
 package org.resnetspark.layers;
 
+import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.javacpp.PointerScope;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -11,7 +12,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.bytedeco.dnnl.memory;
 
 /** The layer a {@link PlainLayout} builds: a oneDNN reorder each way, or identity. */
 public class PlainLayoutLayer extends ActivationLayer {
@@ -20,8 +20,9 @@ public class PlainLayoutLayer extends ActivationLayer {
         super(conf, dataType);
     }
 
+    /** Present only in networks that keep the blocked layout, so its input is blocked whenever it can be. */
     private boolean reorders(INDArray x) {
-        return OneDnn.usable(dataType) && x.rank() == 4 && x.dataType() == DataType.FLOAT && OneDnn.blocks(x.size(1));
+        return OneDnn.travelsBlocked(true, dataType, x);
     }
 
     @Override

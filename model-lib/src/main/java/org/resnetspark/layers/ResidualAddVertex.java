@@ -11,6 +11,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The vertex a {@link ResidualAdd} builds. */
@@ -46,7 +47,7 @@ public class ResidualAddVertex extends BaseGraphVertex {
         // inference recycles activation memory by vertex and must get a fresh array.
         INDArray out = training && ChannelMath.isDense(branch) ? branch
                 : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, branch.dataType(), branch.shape(), 'c');
-        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(branch, shortcut, out));
+        Nd4j.exec(new AddOp(branch, shortcut, out));
         if (relu) {
             Nd4j.exec(new RectifiedLinear(out, out, 0.0));
         }

@@ -24,8 +24,7 @@ public class SubsampleLayer extends SubsamplingLayer {
     }
 
     private boolean blocked(INDArray x) {
-        return ((Subsample) layerConf()).isBlockedLayout() && OneDnn.usable(dataType) && x.rank() == 4
-                && x.dataType() == DataType.FLOAT && OneDnn.blocks(x.size(1));
+        return OneDnn.travelsBlocked(((Subsample) layerConf()).isBlockedLayout(), dataType, x);
     }
 
     private int stride() {

@@ -42,7 +42,8 @@ import org.resnetspark.layers.Subsample;
  * which ignores its activation) applies it; {@link NetworkOptions.Layers#DL4J} builds the same
  * function from DL4J's batch norm and a separate activation layer. The project's layers also
  * include oneDNN convolutions and an in-place residual addition (see the layers package).
- * Convolutions have no bias (batch norm follows or precedes each) and He initialisation. In bottlenecks the stride sits on the middle convolution (fb.resnet.torch).
+ * Convolutions have no bias (batch norm follows or precedes each) and He initialisation. In
+ * bottlenecks the stride sits on the middle convolution (fb.resnet.torch).
  *
  * <p>Vertex names say where they are: {@code stem_conv}, {@code stage2_block3_conv1},
  * {@code stage2_block3_bn1}, {@code stage2_block1_shortcut_conv}, {@code stage2_block3_add}
