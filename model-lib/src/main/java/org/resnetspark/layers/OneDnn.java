@@ -9,7 +9,6 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.resnetspark.runtime.CpuFeatures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +27,16 @@ final class OneDnn {
 
     private static final Logger log = LoggerFactory.getLogger(OneDnn.class);
 
-    /** Channels per block of the blocked layout: what oneDNN's convolutions use on this CPU. */
-    static final int BLOCK = CpuFeatures.ofThisMachine().hasAvx512() ? 16 : 8;
-
     private static final engine ENGINE = loadEngine();
+
+    /**
+     * Channels per block of the blocked layout: what oneDNN's convolutions use with the kernels it
+     * runs. Taken from oneDNN's effective ISA rather than the CPU's flags, so that a cap
+     * ({@code DNNL_MAX_CPU_ISA=AVX2} on an AVX-512 machine) gets the AVX2 kernels' 8-channel
+     * blocks: with 16-channel blocks the AVX2 kernels do not apply and oneDNN falls back to its
+     * reference kernels, about 9x slower.
+     */
+    static final int BLOCK = ENGINE != null && runsAvx512() ? 16 : 8;
     /** Retained: a stream first asked for inside a PointerScope must outlive it. */
     private static final ThreadLocal<stream> STREAMS = ThreadLocal.withInitial(() -> new stream(ENGINE).retainReference());
 
@@ -45,14 +50,21 @@ final class OneDnn {
         try {
             Loader.load(org.bytedeco.dnnl.global.dnnl.class);
             engine cpu = new engine(engine.kind.cpu, 0);
-            log.info("Layers on oneDNN {}.{}.{} directly, activations in blocks of {} channels (RESNET_ONEDNN=off for DL4J's)",
-                    org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_MAJOR, org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_MINOR,
-                    org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_PATCH, BLOCK);
+            log.info("Layers on oneDNN {}.{}.{} directly with {} kernels, activations in blocks of {} channels "
+                    + "(RESNET_ONEDNN=off for DL4J's)", org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_MAJOR,
+                    org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_MINOR, org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_PATCH,
+                    runsAvx512() ? "AVX-512" : "AVX2 or older", runsAvx512() ? 16 : 8);
             return cpu;
         } catch (Throwable e) {
             log.warn("oneDNN did not load ({}); using DL4J's convolution layers, which are slower on CPU", e.toString());
             return null;
         }
+    }
+
+    /** Whether oneDNN runs its AVX-512 kernels here: the CPU has them and no DNNL_MAX_CPU_ISA caps them. */
+    static boolean runsAvx512() {
+        int core = org.bytedeco.dnnl.global.dnnl.dnnl_cpu_isa_avx512_core;
+        return (org.bytedeco.dnnl.global.dnnl.dnnl_get_effective_cpu_isa() & core) == core;
     }
 
     /** Whether layers of this data type run on oneDNN in this process. */
