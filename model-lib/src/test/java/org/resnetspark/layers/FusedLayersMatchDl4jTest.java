@@ -2,10 +2,11 @@ package org.resnetspark.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -13,6 +14,8 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,163 +28,231 @@ import org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.resnetspark.data.SyntheticImages;
 import org.resnetspark.models.InputShape;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.models.ModelSpec;
 import org.resnetspark.models.NetworkOptions;
+import org.resnetspark.runtime.CpuFeatures;
 
 /**
- * The project's batch-norm and ReLU layers against DL4J's own (BatchNormalization followed by an
- * ActivationLayer) on the same network, parameters and batches: the same activations, the same
- * gradients, and a few hundred training steps later the same loss curve, parameters and accuracy,
- * within float32 rounding. Also that the ReLU of a batch-norm layer is applied at all: DL4J's
- * BatchNormalization ignores the activation it is given.
+ * The project's layers (oneDNN convolutions, fused batch norm with ReLU, in-place residual
+ * addition) against an oracle that does not depend on the instruction set: the same network built
+ * from DL4J's own layers in double precision (im2col convolutions, no oneDNN), with the same
+ * parameters. Same activations and gradients, along a training run too, and a few hundred steps
+ * later the same loss curve, parameters and accuracy, within float32 rounding. Also that the ReLU
+ * of a batch-norm layer is applied at all: DL4J's BatchNormalization ignores the activation it is
+ * given.
+ *
+ * <p>Why double precision and not DL4J's float layers: on AVX-512 CPUs DL4J's float path is the
+ * less accurate one. At step 14 of the gradient run below, its stem-convolution gradient is 7e-3
+ * (relative) from the double-precision one while ours is 9e-7: one ReLU input within its float
+ * rounding of zero came out on the wrong side (measured on Intel family 6 model 167 and AMD Zen 5).
+ *
+ * <p>Float32 rounding moves a ReLU input lying within it of zero to the other side now and then
+ * (a "kink"); one unit's gradient then flows differently and the weight gradients part by up to
+ * about 1e-2. Such steps are told by the oracle itself: a ReLU input closer to zero than float32
+ * rounding reaches ({@link #KINK_BAND} of the layer's largest input). They are held to a looser
+ * bound; every other step to the strict one. A wrong kernel (a channel block out of place, a
+ * ReLU gradient dropped) is off by order one on every step.
+ *
+ * <p>{@code DNNL_MAX_CPU_ISA} chooses the kernels under test: the build runs this class once as
+ * the CPU allows (AVX-512 kernels on an AVX-512 machine) and once capped to AVX2.
  */
 class FusedLayersMatchDl4jTest {
 
     private static final InputShape SHAPE = new InputShape(3, 12, 12);
     private static final int CLASSES = 4;
+    /** Relative gradient error allowed where no ReLU input is within float32 rounding of zero. */
+    private static final double STRICT = 1e-4;
+    /** Allowed at a kink: one unit's flipped ReLU (up to 1.1e-2 measured). */
+    private static final double AT_A_KINK = 5e-2;
+    /**
+     * How close to zero, relative to a ReLU layer's largest input, float32 rounding can bring an
+     * input: 16 ulps (2^-24 each) of the largest. Float32 activations are a few ulps from double
+     * precision's after sums of 144 to 288 products (measured: 2.8e-6 at a largest input of 5.1).
+     * With tens of thousands of ReLU inputs per batch, about half the batches have one that close.
+     */
+    private static final double KINK_BAND = 16 * 0x1p-24;
 
-    private static ComputationGraph net(String model, NetworkOptions.Layers layers) {
-        return net(model, layers, 0.05);
+    @BeforeAll
+    static void kernelsAsAsked() {
+        String cap = System.getenv("DNNL_MAX_CPU_ISA");
+        assumeTrue(cap == null || CpuFeatures.ofThisMachine().hasAvx512(),
+                "capping oneDNN to " + cap + " repeats the uncapped run on a CPU without AVX-512");
+        boolean avx512 = cap == null && CpuFeatures.ofThisMachine().hasAvx512();
+        assertEquals(avx512, OneDnn.runsAvx512(), "oneDNN's kernels (DNNL_MAX_CPU_ISA=" + cap + ")");
+        assertEquals(avx512 ? 16 : 8, OneDnn.BLOCK, "channels per block for those kernels");
     }
 
-    private static ComputationGraph net(String model, NetworkOptions.Layers layers, double learningRate) {
+    private static ComputationGraph net(String model, NetworkOptions.Layers layers, DataType type, double learningRate) {
         ModelSpec spec = ModelRegistry.parse(model, CLASSES, SHAPE);
-        return spec.build(NetworkOptions.defaults().withSeed(5).withUpdater(new Nesterovs(learningRate, 0.9))
-                .withLayers(layers));
+        return spec.build(new NetworkOptions(5, type, new Nesterovs(learningRate, 0.9), 1e-4,
+                type == DataType.FLOAT ? CacheMode.DEVICE : CacheMode.NONE, layers));
     }
 
-    /** The DL4J-layer twin of a fused network, with the same parameter values (matched by name). */
-    private static ComputationGraph dl4jTwin(String model, ComputationGraph fused, double learningRate) {
-        ComputationGraph reference = net(model, NetworkOptions.Layers.DL4J, learningRate);
-        copyParameters(fused, reference);
-        return reference;
+    private static ComputationGraph fusedNet(String model, double learningRate) {
+        return net(model, NetworkOptions.Layers.FUSED, DataType.FLOAT, learningRate);
     }
 
-    private static ComputationGraph dl4jTwin(String model, ComputationGraph fused) {
-        return dl4jTwin(model, fused, 0.05);
+    /** The oracle: DL4J's layers in double precision, with a net's parameter values (matched by name). */
+    private static ComputationGraph doubleTwin(String model, ComputationGraph net, double learningRate) {
+        ComputationGraph oracle = net(model, NetworkOptions.Layers.DL4J, DataType.DOUBLE, learningRate);
+        copyParameters(net, oracle);
+        return oracle;
     }
 
     private static void copyParameters(ComputationGraph from, ComputationGraph to) {
         for (Map.Entry<String, INDArray> param : from.paramTable().entrySet()) {
-            to.setParam(param.getKey(), param.getValue().dup());
+            INDArray target = to.getParam(param.getKey());
+            to.setParam(param.getKey(), param.getValue().castTo(target.dataType()).dup());
         }
     }
 
-    /** Score and gradients of both nets on one batch: the same within float32 rounding. */
-    private static void assertSameScoreAndGradients(ComputationGraph fused, ComputationGraph reference, DataSet batch,
-                                                    String where) {
-        for (ComputationGraph net : List.of(fused, reference)) {
-            net.setInput(0, batch.getFeatures());
-            net.setLabels(batch.getLabels());
+    private static DataSet in(DataType type, DataSet batch) {
+        return new DataSet(batch.getFeatures().castTo(type), batch.getLabels().castTo(type));
+    }
+
+    /**
+     * Score and gradients of the fused net against the oracle on one batch: within float32
+     * rounding, or at a kink (see the class comment) within one flipped unit's effect.
+     * Returns whether the batch was at a kink.
+     */
+    private static boolean assertSameScoreAndGradients(ComputationGraph fused, ComputationGraph oracle, DataSet batch,
+                                                       String where) {
+        for (ComputationGraph net : List.of(fused, oracle)) {
+            DataSet typed = in(net.params().dataType(), batch);
+            net.setInput(0, typed.getFeatures());
+            net.setLabels(typed.getLabels());
             net.computeGradientAndScore();
         }
-        assertEquals(reference.score(), fused.score(), 1e-5, "score, " + where);
-        Map<String, INDArray> expected = reference.gradient().gradientForVariable();
+        double margin = reluMargin(oracle, in(DataType.DOUBLE, batch).getFeatures());
+        boolean kink = margin < KINK_BAND;
+        double bound = kink ? AT_A_KINK : STRICT;
+        assertEquals(oracle.score(), fused.score(), 1e-5, "score, " + where);
+        Map<String, INDArray> expected = oracle.gradient().gradientForVariable();
         for (Map.Entry<String, INDArray> actual : fused.gradient().gradientForVariable().entrySet()) {
             INDArray want = expected.get(actual.getKey());
-            double scale = Math.max(1e-3, want.norm2Number().doubleValue());
-            double error = actual.getValue().sub(want).norm2Number().doubleValue() / scale;
-            assertTrue(error < 1e-4, actual.getKey() + " gradient differs by " + error + " (relative), " + where);
+            double error = drift(actual.getValue(), want);
+            assertTrue(error < bound, actual.getKey() + " gradient differs by " + error + " (relative), " + where
+                    + (kink ? ", at a kink (ReLU input margin " + margin + ")" : ", no ReLU input near zero"));
         }
+        return kink;
+    }
+
+    /** The smallest |ReLU input| of a DL4J-layer net in training mode, relative to its layer's largest. */
+    private static double reluMargin(ComputationGraph dl4jLayers, INDArray features) {
+        Map<String, INDArray> activations = dl4jLayers.feedForward(features, true);
+        double margin = Double.MAX_VALUE;
+        for (GraphVertex vertex : dl4jLayers.getVertices()) {
+            if (vertex.hasLayer() && vertex.getLayer() instanceof org.deeplearning4j.nn.layers.ActivationLayer) {
+                String input = dl4jLayers.getConfiguration().getVertexInputs().get(vertex.getVertexName()).get(0);
+                INDArray x = activations.get(input);
+                margin = Math.min(margin, Transforms.abs(x).minNumber().doubleValue() / x.amaxNumber().doubleValue());
+            }
+        }
+        return margin;
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"resnet8-B", "preact11-B", "resnet8", "preact11"})
     void sameActivationsAndGradients(String model) {
-        ComputationGraph fused = net(model, NetworkOptions.Layers.FUSED);
-        ComputationGraph reference = dl4jTwin(model, fused);
+        ComputationGraph fused = fusedNet(model, 0.05);
+        ComputationGraph oracle = doubleTwin(model, fused, 0.05);
         DataSet batch = new SyntheticImages(SHAPE, CLASSES, 1).batch(16, 0);
 
         for (boolean training : new boolean[] {true, false}) {
-            INDArray expected = reference.feedForward(batch.getFeatures(), training).get("output");
+            INDArray expected = oracle.feedForward(batch.getFeatures().castTo(DataType.DOUBLE), training).get("output");
             INDArray actual = fused.feedForward(batch.getFeatures(), training).get("output");
-            assertTrue(expected.equalsWithEps(actual, 1e-5), "outputs, training=" + training);
+            assertTrue(expected.castTo(DataType.FLOAT).equalsWithEps(actual, 1e-5), "outputs, training=" + training);
         }
 
-        assertSameScoreAndGradients(fused, reference, batch, "at initialisation");
+        assertSameScoreAndGradients(fused, oracle, batch, "at initialisation");
     }
 
     /**
-     * At every step of a 100-step training run (learning rate 0.05), the fused net given the
-     * reference's current parameters computes the same score and gradients. Worst measured: 4e-5
-     * relative, on a running-statistics entry. (Later, as the loss nears zero, gradients become
-     * small sums of cancelling terms and relative rounding grows: 1.4e-3 at step 170.)
+     * At every step of a 100-step training run (learning rate 0.05, the oracle trains), the fused
+     * net given the oracle's current parameters computes the same score and gradients. Measured
+     * here: 4.4e-5 (relative) at worst off a kink, 7e-4 at the one kink that flipped (step 16).
+     * At least a quarter of the steps must be off kinks, or the strict bound would test little.
      */
     @Test
     void sameGradientsAlongATrainingRun() {
         String model = "resnet8-B";
-        ComputationGraph fused = net(model, NetworkOptions.Layers.FUSED);
-        ComputationGraph reference = dl4jTwin(model, fused);
+        ComputationGraph fused = fusedNet(model, 0.05);
+        ComputationGraph oracle = doubleTwin(model, fused, 0.05);
         SyntheticImages data = new SyntheticImages(SHAPE, CLASSES, 2, 2.0f);
-        for (int step = 0; step < 100; step++) {
+        int kinks = 0;
+        int steps = 100;
+        for (int step = 0; step < steps; step++) {
             DataSet batch = data.batch(16, step % 50);
-            copyParameters(reference, fused);
-            assertSameScoreAndGradients(fused, reference, batch, "step " + step);
-            reference.fit(batch);
+            copyParameters(oracle, fused);
+            kinks += assertSameScoreAndGradients(fused, oracle, batch, "step " + step) ? 1 : 0;
+            oracle.fit(in(DataType.DOUBLE, batch));
         }
+        assertTrue(kinks <= steps * 3 / 4, kinks + " of " + steps
+                + " steps had a ReLU input within float32 rounding of zero: too few strict comparisons");
     }
 
     /**
-     * Nets trained side by side from the same start, each on its own arithmetic: how far apart
-     * they end is compared with how far DL4J ends from itself when one copy starts from parameters
-     * perturbed by 1e-7 (relative), i.e. with float32 rounding's own effect on this training run.
-     * Rounding differs between oneDNN's and libnd4j's convolutions and this tiny net amplifies it,
-     * the more so at higher learning rates (at 0.05 the loss curves part by 5e-2 within 60 steps,
-     * although gradients at equal parameters agree to 4e-5, above); at 0.01 both pairs end with
-     * the same per-parameter drifts, up to 3e-2 on small batch-norm shifts (measured).
+     * Nets trained side by side from the same start: the fused net in float32 and the oracle in
+     * double precision. How far apart they end is compared with how far the oracle ends from a
+     * copy of itself whose parameters get float32-sized rounding noise (uniform, 2^-24 relative)
+     * after every step: float32 storage's own effect on this training run, computed in double
+     * precision and so the same on every CPU. Measured here at learning rate 0.01: the fused net
+     * ends 1.0x (loss curve) and up to 1.3x (parameters) as far from the oracle as the noisy copy.
      */
     @Test
     void sameLossCurveParametersAndAccuracyAfterTraining() {
         String model = "resnet8-B";
         double learningRate = 0.01;
-        ComputationGraph fused = net(model, NetworkOptions.Layers.FUSED, learningRate);
-        ComputationGraph reference = dl4jTwin(model, fused, learningRate);
-        ComputationGraph perturbed = dl4jTwin(model, fused, learningRate);
-        Nd4j.getRandom().setSeed(1);
-        INDArray noise = Nd4j.rand(DataType.FLOAT, perturbed.params().shape()).subi(0.5).muli(2e-7).addi(1);
-        perturbed.setParams(perturbed.params().mul(noise));
+        ComputationGraph fused = fusedNet(model, learningRate);
+        ComputationGraph oracle = doubleTwin(model, fused, learningRate);
+        ComputationGraph rounded = doubleTwin(model, fused, learningRate);
 
         SyntheticImages data = new SyntheticImages(SHAPE, CLASSES, 2, 2.0f);
         double fusedGap = 0;
         double roundingGap = 0;
         double firstLoss = 0;
-        for (int step = 0; step < 300; step++) {
+        for (int step = 0; step < 200; step++) {
             DataSet batch = data.batch(16, step % 50);
             fused.fit(batch);
-            reference.fit(batch);
-            perturbed.fit(batch);
-            firstLoss = step == 0 ? reference.score() : firstLoss;
-            fusedGap = Math.max(fusedGap, Math.abs(fused.score() - reference.score()));
-            roundingGap = Math.max(roundingGap, Math.abs(perturbed.score() - reference.score()));
+            oracle.fit(in(DataType.DOUBLE, batch));
+            rounded.fit(in(DataType.DOUBLE, batch));
+            Nd4j.getRandom().setSeed(1000 + step);
+            INDArray noise = Nd4j.rand(DataType.DOUBLE, rounded.params().shape()).subi(0.5).muli(2 * 0x1p-24).addi(1);
+            rounded.setParams(rounded.params().mul(noise));
+            firstLoss = step == 0 ? oracle.score() : firstLoss;
+            fusedGap = Math.max(fusedGap, Math.abs(fused.score() - oracle.score()));
+            roundingGap = Math.max(roundingGap, Math.abs(rounded.score() - oracle.score()));
         }
         assertTrue(fusedGap <= 3 * roundingGap + 1e-5, "loss curves part by " + fusedGap
-                + "; rounding alone parts them by " + roundingGap);
+                + "; float32 rounding alone parts them by " + roundingGap);
         assertTrue(fused.score() < 0.5 * firstLoss, "the net learned: " + firstLoss + " -> " + fused.score());
-        // By name: the flattened orders differ, as the DL4J twin has extra activation vertices.
-        for (Map.Entry<String, INDArray> param : reference.paramTable().entrySet()) {
+        for (Map.Entry<String, INDArray> param : oracle.paramTable().entrySet()) {
             INDArray want = param.getValue();
             double fusedDrift = drift(fused.getParam(param.getKey()), want);
-            double roundingDrift = drift(perturbed.getParam(param.getKey()), want);
+            double roundingDrift = drift(rounded.getParam(param.getKey()), want);
             assertTrue(fusedDrift <= 3 * roundingDrift + 1e-5, param.getKey() + " drifted apart by " + fusedDrift
-                    + " (relative); rounding alone drifts it by " + roundingDrift);
+                    + " (relative); float32 rounding alone drifts it by " + roundingDrift);
         }
 
         DataSet test = data.batch(256, 1000);
         Evaluation fusedEval = fused.evaluate(new SingletonDataSetIterator(test));
-        Evaluation referenceEval = reference.evaluate(new SingletonDataSetIterator(test));
-        assertEquals(referenceEval.accuracy(), fusedEval.accuracy(), 2.0 / 256);
+        Evaluation oracleEval = oracle.evaluate(new SingletonDataSetIterator(in(DataType.DOUBLE, test)));
+        assertEquals(oracleEval.accuracy(), fusedEval.accuracy(), 2.0 / 256);
     }
 
+    /** |actual - expected| / |expected| (or / 1e-3 for tiny ones), in double precision. */
     private static double drift(INDArray actual, INDArray expected) {
-        return actual.sub(expected).norm2Number().doubleValue() / Math.max(1e-3, expected.norm2Number().doubleValue());
+        return actual.castTo(DataType.DOUBLE).sub(expected.castTo(DataType.DOUBLE)).norm2Number().doubleValue()
+                / Math.max(1e-3, expected.norm2Number().doubleValue());
     }
 
     @Test
     void reluOutputsHaveNoNegativesAndTheAdditionIsInPlaceOnlyWhileTraining() {
-        ComputationGraph fused = net("resnet8", NetworkOptions.Layers.FUSED);
+        ComputationGraph fused = fusedNet("resnet8", 0.05);
         INDArray features = new SyntheticImages(SHAPE, CLASSES, 1).batch(8, 0).getFeatures();
         for (boolean training : new boolean[] {true, false}) {
             Map<String, INDArray> activations = fused.feedForward(features, training);
