@@ -35,7 +35,11 @@ public record CpuFeatures(Set<String> flags) {
         return flags.contains("avx2");
     }
 
+    /**
+     * The AVX-512 subsets of Skylake-SP, which ND4J's avx512 build is compiled for (and every
+     * AVX-512 server CPU since has: Intel Xeon, AMD EPYC Zen 4 and 5).
+     */
     public boolean hasAvx512() {
-        return flags.contains("avx512f");
+        return flags.containsAll(Set.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"));
     }
 }

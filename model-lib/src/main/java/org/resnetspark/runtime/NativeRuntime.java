@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What it does, and why (measured on a 2-core AVX2 machine, ResNet-20 at batch 128):
  * <ul>
- *   <li>CPU: chooses the oneDNN AVX2 native build, or the portable oneDNN build on a CPU without
- *       AVX2 (JavaCPP otherwise loads the plain build, which has no oneDNN).</li>
+ *   <li>CPU: chooses ND4J's oneDNN native build for the CPU: AVX-512, AVX2, or the portable one
+ *       (JavaCPP otherwise loads the plain build, which has no oneDNN). {@code DNNL_MAX_CPU_ISA},
+ *       which caps oneDNN's kernels, caps the build too, so that {@code DNNL_MAX_CPU_ISA=AVX2} on an
+ *       AVX-512 machine runs as an AVX2 machine would.</li>
  *   <li>Turns DL4J's layer helpers on: M2.1 disables them unless
  *       {@code org.eclipse.deeplearning4j.helpers.disable=false}. With the oneDNN detection
  *       restored ({@link org.nd4j.nativeblas.Nd4jCpu}) convolution, batch norm and pooling run
@@ -36,8 +38,12 @@ public final class NativeRuntime {
 
     public static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
     public static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
+    public static final String AVX512_BUILD = "-onednn-avx512";
     public static final String AVX2_BUILD = "-onednn-avx2";
     public static final String PORTABLE_BUILD = "-onednn";
+
+    /** oneDNN's cap on the instruction set its kernels use, read when it loads. */
+    public static final String ISA_CAP = "DNNL_MAX_CPU_ISA";
 
     private static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
     private static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
@@ -59,7 +65,7 @@ public final class NativeRuntime {
         if (hasCudaBackend()) {
             checkGpus(GpuDevice.NVIDIA_SMI_QUERY);
         } else if (isOnClassPath(CPU_BACKEND)) {
-            setIfAbsent(PLATFORM_EXTENSION, nativeBuildFor(CpuFeatures.ofThisMachine()));
+            setIfAbsent(PLATFORM_EXTENSION, nativeBuildForThisMachine());
         }
         if (!"PASSIVE".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY"))) {
             log.warn("OMP_WAIT_POLICY is not PASSIVE: idle OpenMP threads will spin and slow training down "
@@ -68,9 +74,23 @@ public final class NativeRuntime {
         configured = true;
     }
 
-    /** The JavaCPP platform extension of the native build to load on a CPU with these features. */
-    public static String nativeBuildFor(CpuFeatures cpu) {
-        return cpu.hasAvx2() ? AVX2_BUILD : PORTABLE_BUILD;
+    /**
+     * The JavaCPP platform extension of the native build to load on a CPU with these features,
+     * under oneDNN's ISA cap (the value of {@code DNNL_MAX_CPU_ISA}, or null).
+     */
+    public static String nativeBuildFor(CpuFeatures cpu, String isaCap) {
+        String cap = isaCap == null ? "ALL" : isaCap.trim().toUpperCase(java.util.Locale.ROOT);
+        boolean avx512Allowed = cap.equals("ALL") || cap.startsWith("AVX512_CORE");
+        boolean avx2Allowed = avx512Allowed || cap.startsWith("AVX2");
+        if (cpu.hasAvx512() && avx512Allowed) {
+            return AVX512_BUILD;
+        }
+        return cpu.hasAvx2() && avx2Allowed ? AVX2_BUILD : PORTABLE_BUILD;
+    }
+
+    /** The native build chosen for this machine and environment. */
+    public static String nativeBuildForThisMachine() {
+        return nativeBuildFor(CpuFeatures.ofThisMachine(), System.getenv(ISA_CAP));
     }
 
     /** One line saying which backend, native build and helpers are active; loads ND4J. */
@@ -91,7 +111,8 @@ public final class NativeRuntime {
                 + " omp-threads=" + environment.getOrDefault("omp.threads", "?")
                 + " blas-threads=" + environment.getOrDefault("blas.threads", "?")
                 + " malloc=" + (JEMALLOC ? "jemalloc" : "glibc")
-                + " OMP_WAIT_POLICY=" + System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset");
+                + " OMP_WAIT_POLICY=" + System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset")
+                + (System.getenv(ISA_CAP) != null ? " " + ISA_CAP + "=" + System.getenv(ISA_CAP) : "");
     }
 
     /** Configures, loads ND4J and logs {@link #describe()}; returns that line. */

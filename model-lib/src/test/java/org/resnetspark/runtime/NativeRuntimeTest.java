@@ -12,7 +12,7 @@ class NativeRuntimeTest {
     @Test
     void loadsTheNativeBuildChosenForThisCpuWithOneDnnHelpersOn() {
         String description = NativeRuntime.start();
-        String build = NativeRuntime.nativeBuildFor(CpuFeatures.ofThisMachine());
+        String build = NativeRuntime.nativeBuildForThisMachine();
         assertEquals(build, System.getProperty(NativeRuntime.PLATFORM_EXTENSION));
         assertTrue(description.contains("native-build=linux-x86_64" + build + " "), description);
         assertTrue(description.contains("layer-helpers=on"), description);
