@@ -18,12 +18,14 @@ import org.nd4j.linalg.factory.Nd4j;
 public class ResidualAddVertex extends BaseGraphVertex {
 
     private final boolean relu;
+    private final OneDnnAddRelu oneDnn;
     /** The training forward pass's output, whose signs the ReLU's backward pass needs. */
     private INDArray output;
 
     public ResidualAddVertex(ComputationGraph graph, String name, int vertexIndex, boolean relu, DataType dataType) {
         super(graph, name, vertexIndex, null, null, dataType);
         this.relu = relu;
+        this.oneDnn = new OneDnnAddRelu(relu);
     }
 
     @Override
@@ -47,9 +49,13 @@ public class ResidualAddVertex extends BaseGraphVertex {
         // inference recycles activation memory by vertex and must get a fresh array.
         INDArray out = training && ChannelMath.isDense(branch) ? branch
                 : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, branch.dataType(), branch.shape(), 'c');
-        Nd4j.exec(new AddOp(branch, shortcut, out));
-        if (relu) {
-            Nd4j.exec(new RectifiedLinear(out, out, 0.0));
+        if (OneDnnAddRelu.applies(branch, shortcut, out)) {
+            oneDnn.forward(branch, shortcut, out);
+        } else {
+            Nd4j.exec(new AddOp(branch, shortcut, out));
+            if (relu) {
+                Nd4j.exec(new RectifiedLinear(out, out, 0.0));
+            }
         }
         output = training ? out : null;
         return out;
@@ -64,7 +70,12 @@ public class ResidualAddVertex extends BaseGraphVertex {
         if (relu) {
             gradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
             // output > 0 exactly where the sum was > 0.
-            ChannelMath.reluBackward(output, ChannelMath.dense(epsilon), gradient);
+            INDArray outputGradient = ChannelMath.dense(epsilon);
+            if (OneDnnAddRelu.applies(output, outputGradient, gradient)) {
+                oneDnn.reluBackward(output, outputGradient, gradient);
+            } else {
+                ChannelMath.reluBackward(output, outputGradient, gradient);
+            }
         } else {
             gradient = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
         }
