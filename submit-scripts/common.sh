@@ -100,8 +100,9 @@ submit_job() {
     echo
     exit 0
   fi
-  # Read by OpenMP when ND4J loads in the driver: idle threads must not spin on the working cores.
-  export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+  # Read by OpenMP when ND4J loads in the driver: idle threads must not spin on the working cores,
+  # beyond a short spin that lets back-to-back oneDNN primitives find them awake (see spark-env.sh).
+  export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-100000}"
   exec "${command[@]}"
 }
 

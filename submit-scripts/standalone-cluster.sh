@@ -191,7 +191,7 @@ start_cluster() {
   fi
   # A Worker starts executors with Spark's launcher code: it needs a Spark home with jars/.
   export SPARK_HOME="$spark_home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP="$host"
-  export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+  export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-100000}"
   local -a java_command=(java "${java_opens[@]}" -Xmx512m "$marker" -cp "$conf_dir:$spark_home/jars/*")
   local url="spark://$host:$port"
 

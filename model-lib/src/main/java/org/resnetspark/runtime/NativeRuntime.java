@@ -42,6 +42,13 @@ public final class NativeRuntime {
     public static final String AVX2_BUILD = "-onednn-avx2";
     public static final String PORTABLE_BUILD = "-onednn";
 
+    /**
+     * Rounds an idle OpenMP thread spins before it sleeps (libgomp's GOMP_SPINCOUNT, set by the
+     * launchers beside OMP_WAIT_POLICY=PASSIVE): a millisecond or so, so that the next oneDNN
+     * primitive finds it awake. PASSIVE alone sleeps at once: ResNet-20 8% slower on 2 cores.
+     */
+    public static final String OPENMP_SPIN_COUNT = "100000";
+
     /** oneDNN's cap on the instruction set its kernels use, read when it loads. */
     public static final String ISA_CAP = "DNNL_MAX_CPU_ISA";
 
@@ -112,6 +119,7 @@ public final class NativeRuntime {
                 + " blas-threads=" + environment.getOrDefault("blas.threads", "?")
                 + " malloc=" + (JEMALLOC ? "jemalloc" : "glibc")
                 + " OMP_WAIT_POLICY=" + System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset")
+                + " GOMP_SPINCOUNT=" + System.getenv().getOrDefault("GOMP_SPINCOUNT", "unset")
                 + (System.getenv(ISA_CAP) != null ? " " + ISA_CAP + "=" + System.getenv(ISA_CAP) : "");
     }
 

@@ -2,6 +2,7 @@ package org.resnetspark.spark;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.resnetspark.runtime.NativeRuntime;
 
 /**
  * The Spark settings every job of this project needs, applied in code so that a bare
@@ -21,8 +22,10 @@ public final class SparkJobs {
         // Training tasks are long and CPU-bound: run them where a slot is free, now.
         conf.setIfMissing("spark.locality.wait", "0");
         conf.setIfMissing("spark.plugins", NativeRuntimePlugin.class.getName());
-        // Read by the OpenMP runtime when an executor loads ND4J: idle threads must not spin.
+        // Read by the OpenMP runtime when an executor loads ND4J: idle threads must not spin on the
+        // working cores, beyond a short spin that lets back-to-back primitives find them awake.
         conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
+        conf.setIfMissing("spark.executorEnv.GOMP_SPINCOUNT", NativeRuntime.OPENMP_SPIN_COUNT);
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         return conf;
     }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.resnetspark.runtime.NativeRuntime;
 
 /** The submit scripts' options, errors and commands, the GPU discovery script and the configuration folders. */
 class SubmitScriptsIT {
@@ -205,7 +206,10 @@ class SubmitScriptsIT {
         assertEquals("0", conf.getProperty("spark.locality.wait"));
         assertEquals("org.resnetspark.spark.NativeRuntimePlugin", conf.getProperty("spark.plugins"));
         assertEquals("PASSIVE", conf.getProperty("spark.executorEnv.OMP_WAIT_POLICY"));
-        assertTrue(Files.readString(CONF.resolve(cluster).resolve("spark-env.sh")).contains("export OMP_WAIT_POLICY=PASSIVE"));
+        assertEquals(NativeRuntime.OPENMP_SPIN_COUNT, conf.getProperty("spark.executorEnv.GOMP_SPINCOUNT"));
+        String env = Files.readString(CONF.resolve(cluster).resolve("spark-env.sh"));
+        assertTrue(env.contains("export OMP_WAIT_POLICY=PASSIVE"), env);
+        assertTrue(env.contains("GOMP_SPINCOUNT:-" + NativeRuntime.OPENMP_SPIN_COUNT), env);
     }
 
     @ParameterizedTest
