@@ -107,7 +107,7 @@ public class FusedBatchNormLayer extends BatchNormalization {
         long channels = x.size(1);
         INDArray gamma = getParam(BatchNormalizationParamInitializer.GAMMA).reshape(channels);
         INDArray beta = getParam(BatchNormalizationParamInitializer.BETA).reshape(channels);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+        INDArray out = OneDnn.aligned(workspaceMgr, ArrayType.ACTIVATIONS, x.shape());
         if (training) {
             batchMean = Nd4j.createUninitializedDetached(x.dataType(), channels);
             batchVariance = Nd4j.createUninitializedDetached(x.dataType(), channels);
@@ -123,7 +123,7 @@ public class FusedBatchNormLayer extends BatchNormalization {
 
     private Pair<Gradient, INDArray> backpropBlocked(INDArray x, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         long channels = x.size(1);
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
+        INDArray dx = OneDnn.aligned(workspaceMgr, ArrayType.ACTIVATION_GRAD, x.shape());
         INDArray dGamma = ChannelMath.requireDense(gradientViews.get(BatchNormalizationParamInitializer.GAMMA));
         INDArray dBeta = ChannelMath.requireDense(gradientViews.get(BatchNormalizationParamInitializer.BETA));
         blocked().backward(x, ChannelMath.dense(epsilon),

@@ -70,7 +70,7 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
         applyDropOutIfNecessary(training, workspaceMgr);
         INDArray x = ChannelMath.dense(input);
         Primitives p = primitives(x.shape());
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, p.outputShape, 'c');
+        INDArray out = OneDnn.aligned(workspaceMgr, ArrayType.ACTIVATIONS, p.outputShape);
         try (PointerScope scope = new PointerScope()) {
             memory weights = p.forwardWeights.read(getParam(ConvolutionParamInitializer.WEIGHT_KEY));
             p.forward.execute(OneDnn.stream(), OneDnn.args(DNNL_ARG_SRC, OneDnn.over(p.src, x),
@@ -88,7 +88,7 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
         INDArray x = ChannelMath.dense(input);
         INDArray dOut = ChannelMath.dense(epsilon);
         Primitives p = primitives(x.shape());
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
+        INDArray dx = OneDnn.aligned(workspaceMgr, ArrayType.ACTIVATION_GRAD, x.shape());
         INDArray dWeights = ChannelMath.requireDense(gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY));
         try (PointerScope scope = new PointerScope()) {
             memory weights = p.backwardDataWeights.read(getParam(ConvolutionParamInitializer.WEIGHT_KEY));

@@ -31,7 +31,7 @@ public class PlainLayoutLayer extends ActivationLayer {
         if (!reorders(input)) {
             return super.activate(training, workspaceMgr);
         }
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.shape(), 'c');
+        INDArray out = OneDnn.aligned(workspaceMgr, ArrayType.ACTIVATIONS, input.shape());
         copy(OneDnn.blocked(input.shape()), ChannelMath.dense(input), OneDnn.plain(input.shape()), out);
         return out;
     }
@@ -42,7 +42,7 @@ public class PlainLayoutLayer extends ActivationLayer {
         if (!reorders(input)) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        INDArray dx = OneDnn.aligned(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.shape());
         copy(OneDnn.plain(input.shape()), ChannelMath.dense(epsilon), OneDnn.blocked(input.shape()), dx);
         return new Pair<>(new DefaultGradient(), dx);
     }

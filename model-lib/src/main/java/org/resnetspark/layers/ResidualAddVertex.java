@@ -48,7 +48,7 @@ public class ResidualAddVertex extends BaseGraphVertex {
         // In place only while training: every activation then lives until the backward pass, while
         // inference recycles activation memory by vertex and must get a fresh array.
         INDArray out = training && ChannelMath.isDense(branch) ? branch
-                : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, branch.dataType(), branch.shape(), 'c');
+                : newArray(workspaceMgr, ArrayType.ACTIVATIONS, branch);
         if (OneDnnAddRelu.applies(branch, shortcut, out)) {
             oneDnn.forward(branch, shortcut, out);
         } else {
@@ -68,7 +68,7 @@ public class ResidualAddVertex extends BaseGraphVertex {
         }
         INDArray gradient;
         if (relu) {
-            gradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
+            gradient = newArray(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon);
             // output > 0 exactly where the sum was > 0.
             INDArray outputGradient = ChannelMath.dense(epsilon);
             if (OneDnnAddRelu.applies(output, outputGradient, gradient)) {
@@ -77,11 +77,18 @@ public class ResidualAddVertex extends BaseGraphVertex {
                 ChannelMath.reluBackward(output, outputGradient, gradient);
             }
         } else {
-            gradient = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
+            gradient = newArray(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon).assign(epsilon);
         }
         output = null;
         // Separate arrays: DL4J may accumulate into either when a vertex has several consumers.
-        return new Pair<>(null, new INDArray[] {gradient, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, gradient)});
+        return new Pair<>(null, new INDArray[] {gradient,
+                newArray(workspaceMgr, ArrayType.ACTIVATION_GRAD, gradient).assign(gradient)});
+    }
+
+    /** An uninitialised array shaped like another; on a cache line where oneDNN will read it. */
+    private static INDArray newArray(LayerWorkspaceMgr workspaceMgr, ArrayType type, INDArray like) {
+        return OneDnn.usable(like.dataType()) ? OneDnn.aligned(workspaceMgr, type, like.shape())
+                : workspaceMgr.createUninitialized(type, like.dataType(), like.shape(), 'c');
     }
 
     @Override

@@ -39,7 +39,7 @@ public class SubsampleLayer extends SubsamplingLayer {
         }
         INDArray x = ChannelMath.dense(input);
         long[] outShape = {x.size(0), x.size(1), ceilDiv(x.size(2)), ceilDiv(x.size(3))};
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), outShape, 'c');
+        INDArray out = OneDnn.aligned(workspaceMgr, ArrayType.ACTIVATIONS, outShape);
         blocks(out).assign(blocks(x).get(everyStrideThPixel(x)));
         return out;
     }
@@ -50,7 +50,7 @@ public class SubsampleLayer extends SubsamplingLayer {
         if (!blocked(input)) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
-        INDArray dx = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+        INDArray dx = OneDnn.aligned(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.shape()).assign(0);
         blocks(dx).get(everyStrideThPixel(input)).assign(blocks(ChannelMath.dense(epsilon)));
         return new Pair<>(new DefaultGradient(), dx);
     }
