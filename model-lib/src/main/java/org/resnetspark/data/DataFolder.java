@@ -40,7 +40,11 @@ public final class DataFolder {
     }
 
     public boolean exists() throws IOException {
-        return fs.exists(path);
+        try {
+            return fs.exists(path);
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
     }
 
     public DataFolder subfolder(String name) {
@@ -58,6 +62,8 @@ public final class DataFolder {
                 }
             } catch (FileNotFoundException e) {
                 // try the next name
+            } catch (IOException e) {
+                throw unreachable(e);
             }
         }
         return Optional.empty();
@@ -72,6 +78,15 @@ public final class DataFolder {
         throw new IllegalArgumentException("Missing " + what + ": no file " + String.join(" or ", names) + " in "
                 + uri() + " (" + describeContents() + "). Point --data at the folder holding the dataset's "
                 + "official files, or run generate-data for a synthetic set.");
+    }
+
+    /**
+     * A file system that cannot be asked (refused, silent past {@link HadoopDeadlines}, unknown
+     * host): one line naming the URI, not Hadoop's stack trace.
+     */
+    private IllegalStateException unreachable(IOException e) {
+        return new IllegalStateException("Cannot read " + uri() + ": " + e.getClass().getSimpleName() + ": "
+                + e.getMessage() + ". Check that the file system at that address is up and reachable from here.", e);
     }
 
     private String describeContents() throws IOException {

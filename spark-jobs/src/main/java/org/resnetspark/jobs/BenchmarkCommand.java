@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
+import org.resnetspark.data.HadoopDeadlines;
 import org.resnetspark.data.Augmentation;
 import org.resnetspark.data.Batches;
 import org.resnetspark.data.DataFolder;
@@ -106,7 +106,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             if (synthetic != null) {
                 SyntheticDatasets.writeFiles(format, synthetic, pipelineImages, 1, seed, false);
             }
-            DataFolder folder = DataFolder.at(data != null ? data : synthetic.toString(), new Configuration());
+            DataFolder folder = DataFolder.at(data != null ? data : synthetic.toString(), HadoopDeadlines.configuration());
             Augmentation augmentation = Augmentation.paper(format.flipByDefault());
             pipeline = InputPipelineBenchmark.run(format, folder, mode, augmentation, batch, seed, pipelinePasses);
             // The training steps run on the pipeline's own batches.

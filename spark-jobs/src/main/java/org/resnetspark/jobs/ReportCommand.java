@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.resnetspark.data.HadoopDeadlines;
 import org.resnetspark.experiments.Report;
 import org.resnetspark.experiments.RunSummary;
 import org.resnetspark.training.RunFolder;
@@ -35,7 +36,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Configuration hadoop = new Configuration();
+        Configuration hadoop = HadoopDeadlines.configuration();
         RunFolder target = new RunFolder(out != null ? out : folders.get(0), hadoop);
         writeReport(title, folders, target, hadoop, spec.commandLine().getOut());
         return 0;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.resnetspark.data.HadoopDeadlines;
 import org.resnetspark.experiments.RunSummary;
 import org.resnetspark.experiments.Sweep;
 import org.resnetspark.training.Checkpoints;
@@ -45,7 +46,7 @@ final class SweepCommand implements Callable<Integer> {
             throw new IllegalArgumentException("Sweep file " + file + " not found");
         }
         Sweep sweep = Sweep.parse(Files.readString(file), file.toString());
-        Configuration hadoop = new Configuration();
+        Configuration hadoop = HadoopDeadlines.configuration();
         RunFolder root = new RunFolder(out != null ? out : "runs/" + sweep.name(), hadoop);
         root.writeString("sweep.json", sweep.toJson());
         List<Sweep.Point> points = sweep.points();
@@ -88,7 +89,7 @@ final class SweepCommand implements Callable<Integer> {
 
     /** finished (run.json says so), partial (checkpoints to resume from), or new. */
     static String state(RunFolder run) throws java.io.IOException {
-        if (run.exists(RunFolder.RUN) && RunSummary.read(run.root().toString(), new Configuration()).status().equals("finished")) {
+        if (run.exists(RunFolder.RUN) && RunSummary.read(run.root().toString(), HadoopDeadlines.configuration()).status().equals("finished")) {
             return "finished";
         }
         return new Checkpoints(run, 1).latest().isPresent() ? "partial" : "new";

@@ -2,6 +2,7 @@ package org.resnetspark.spark;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.resnetspark.data.HadoopDeadlines;
 import org.resnetspark.runtime.NativeRuntime;
 
 /**
@@ -36,6 +37,8 @@ public final class SparkJobs {
                 System.getProperty("org.deeplearning4j.spark.time.TimeSource",
                         "org.deeplearning4j.spark.time.SystemClockTimeSource"));
         JavaSparkContext sc = new JavaSparkContext(conf(appName));
+        // An unreachable or silent hdfs:// or s3a:// endpoint fails in seconds, not never.
+        HadoopDeadlines.applyTo(sc.hadoopConfiguration());
         // Lost executors and failed tasks are logged as they happen (a run that survived a lost worker says so).
         ClusterEvents.install(sc.sc());
         return sc;
