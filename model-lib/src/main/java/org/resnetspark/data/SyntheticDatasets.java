@@ -52,6 +52,32 @@ public final class SyntheticDatasets {
      * under the official names (CIFAR-10's training images spread over its five batch files; IDX
      * gzip-compressed with the .gz name when {@code gzip}). Returns the files written.
      */
+    /**
+     * The files in a folder that carry an official dataset file name (any dataset, any split,
+     * gzip or not, or a publisher's archive): data that synthetic files must never replace.
+     */
+    public static List<String> datasetFilesIn(Path dir) throws IOException {
+        List<String> found = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return found;
+        }
+        for (Dataset dataset : Dataset.values()) {
+            List<String> names = new ArrayList<>(dataset.fileNames(Dataset.Split.TRAIN));
+            names.addAll(dataset.fileNames(Dataset.Split.TEST));
+            if (dataset.isCifar()) {
+                names.add(dataset.archive().fileName());
+            }
+            for (String name : names) {
+                for (String candidate : List.of(name, name + ".gz")) {
+                    if (Files.exists(dir.resolve(candidate)) && !found.contains(candidate)) {
+                        found.add(candidate);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     public static List<Path> writeFiles(Dataset dataset, Path dir, int train, int test, long seed, boolean gzip)
             throws IOException {
         Files.createDirectories(dir);

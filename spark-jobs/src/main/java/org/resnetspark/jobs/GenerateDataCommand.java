@@ -48,6 +48,14 @@ final class GenerateDataCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--train and --test must be at least 1");
         }
         Dataset d = Dataset.parse(dataset);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file: give a folder to write the dataset's files into.");
+        }
+        List<String> existing = SyntheticDatasets.datasetFilesIn(out);
+        if (!existing.isEmpty()) {
+            throw new IllegalArgumentException("--out " + out + " already holds dataset files (" + String.join(", ", existing)
+                    + "): generate-data never replaces data. Give it an empty or new folder.");
+        }
         PrintWriter log = spec.commandLine().getOut();
         if (archive) {
             Path file = out.resolve(d.archive().fileName());
