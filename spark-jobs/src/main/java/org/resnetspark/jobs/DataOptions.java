@@ -3,6 +3,8 @@ package org.resnetspark.jobs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.resnetspark.data.Augmentation;
 import org.resnetspark.data.DataFolder;
@@ -14,6 +16,7 @@ import org.resnetspark.data.PreparedData;
 import org.resnetspark.data.SyntheticDatasets;
 import org.resnetspark.models.InputShape;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The data options of the training job (a picocli mixin): which dataset, where from, and the protocol. */
 final class DataOptions {
@@ -62,6 +65,39 @@ final class DataOptions {
     @Option(names = "--train-size", defaultValue = "2560", description = "Training images of --dataset synthetic.")
     int syntheticTrainSize;
 
+    /** Where the data came from, as run.json records it: what evaluate needs to read the same images again. */
+    Map<String, Object> recorded() {
+        Map<String, Object> where = new LinkedHashMap<>();
+        where.put("uri", data);
+        if (isSynthetic()) {
+            where.put("train_size", syntheticTrainSize);
+        }
+        return where;
+    }
+
+    /**
+     * Takes the dataset of a run's run.json where the command line names none: evaluate then reads
+     * the images the model was trained on. Returns the dataset in effect.
+     */
+    String defaultFrom(Map<String, Object> runInfo, CommandLine.ParseResult given) {
+        if (!given.hasMatchedOption("--dataset") && runInfo.get("dataset") instanceof String trained) {
+            dataset = trained;
+            if (runInfo.get("data") instanceof Map<?, ?> where) {
+                if (!given.hasMatchedOption("--data") && where.get("uri") instanceof String uri) {
+                    data = uri;
+                }
+                if (!given.hasMatchedOption("--train-size") && where.get("train_size") instanceof Number size) {
+                    syntheticTrainSize = size.intValue();
+                }
+            }
+        }
+        return dataset.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private boolean isSynthetic() {
+        return dataset.trim().equalsIgnoreCase(SYNTHETIC);
+    }
+
     /** Reads (or downloads) the dataset, checks it, and applies the protocol; errors stop here, before training. */
     PreparedData prepare(long seed, Configuration hadoop, PrintWriter log) throws IOException {
         Normalization.Mode mode = Normalization.Mode.parse(normalization);
@@ -69,7 +105,7 @@ final class DataOptions {
         ImageSet test;
         String name;
         boolean flipDefault;
-        if (dataset.trim().equalsIgnoreCase(SYNTHETIC)) {
+        if (isSynthetic()) {
             if (syntheticTrainSize < 2) {
                 throw new IllegalArgumentException("--train-size must be at least 2");
             }

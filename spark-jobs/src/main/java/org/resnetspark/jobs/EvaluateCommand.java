@@ -20,6 +20,7 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.resnetspark.data.ImageSet;
 import org.resnetspark.data.Normalization;
 import org.resnetspark.data.PreparedData;
+import org.resnetspark.models.InputShape;
 import org.resnetspark.runtime.NativeRuntime;
 import org.resnetspark.spark.DistributedTraining;
 import org.resnetspark.spark.EvaluationReport;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Batch evaluation of a trained model, a checkpoint, or a run's final model or checkpoints. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
@@ -87,6 +89,16 @@ final class EvaluateCommand implements Callable<Integer> {
             Map<String, Object> runInfo = run.exists(RunFolder.RUN)
                     ? JSON.readValue(run.readString(RunFolder.RUN), new TypeReference<Map<String, Object>>() { }) : Map.of();
             long splitSeed = seed != null ? seed : runInfo.get("seed") instanceof Number n ? n.longValue() : 42;
+            CommandLine.ParseResult given = spec.commandLine().getParseResult();
+            String dataset = dataOptions.defaultFrom(runInfo, given);
+            Object trainedOn = runInfo.get("dataset");
+            if (out == null && (trainedOn == null ? !given.hasMatchedOption("--dataset") : !trainedOn.equals(dataset))) {
+                // A run folder is a record: its eval.json is about the data it was trained on.
+                throw new IllegalArgumentException(trainedOn == null
+                        ? "No run.json beside " + modelPath + " says which dataset the model was trained on: give --dataset."
+                        : modelPath + " was trained on " + trainedOn + "; its eval.json stays about that. To evaluate it on "
+                        + dataset + ", give --out FOLDER for the results.");
+            }
 
             List<String> models = new ArrayList<>();
             if (isRunFolder) {
@@ -142,6 +154,12 @@ final class EvaluateCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("Warning: " + model + " holds no normalisation; using the training split's");
             normalization = data.normalization();
         }
+        if (!normalization.shape().equals(images.shape())) {
+            // The normalisation saved in the model was fitted to the images it was trained on.
+            throw new IllegalArgumentException(model + " was trained on " + describe(normalization.shape())
+                    + " images, but " + data.name() + " has " + describe(images.shape())
+                    + ": evaluate it on the dataset it was trained on");
+        }
         long outputs = net.getOutputLayer(0).getParam("b").length();
         if (outputs != images.numClasses()) {
             throw new IllegalArgumentException(model + " classifies " + outputs + " classes, but " + data.name()
@@ -153,6 +171,10 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<String, Object> result = EvaluationReport.of(evaluation, images.numClasses(),
                 String.valueOf(runInfo.getOrDefault("model", path.getName())), model, net, data.name(), split, images.size());
         return result;
+    }
+
+    private static String describe(InputShape shape) {
+        return shape.channels() + "x" + shape.height() + "x" + shape.width();
     }
 
     /** The run folder of a model file: its folder, or the run above a checkpoints/ folder. */

@@ -173,6 +173,7 @@ final class TrainCommand implements Callable<Integer> {
         info.put("started", Instant.now().toString());
         info.put("model", netSpec.name());
         info.put("dataset", data.name());
+        info.put("data", dataOptions.recorded());
         info.put("train_images", data.train().size());
         info.put("validation_images", data.validation().size());
         info.put("seed", seed);

@@ -1,5 +1,6 @@
 package org.resnetspark.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,8 +50,8 @@ class TrainAndEvaluateTest {
         assertEquals(List.of("epoch-000001.json", "epoch-000001.zip", "epoch-000002.json", "epoch-000002.zip"),
                 Files.list(run.resolve("checkpoints")).map(p -> p.getFileName().toString()).sorted().toList());
 
-        var evaluate = Cli.run("evaluate", "--model-path", run.toString(), "--dataset", "cifar10",
-                "--data", data.toString());
+        // No --dataset: the run's own, from run.json (it used to default to synthetic images).
+        var evaluate = Cli.run("evaluate", "--model-path", run.toString());
         assertEquals(0, evaluate.exitCode(), evaluate.out() + evaluate.err());
         Map<String, Object> eval = json(run.resolve("eval.json"));
         assertEquals("resnet8", eval.get("model"));
@@ -62,6 +63,26 @@ class TrainAndEvaluateTest {
         List<List<Integer>> confusion = (List<List<Integer>>) eval.get("confusion_matrix");
         assertEquals(64, confusion.stream().flatMap(List::stream).mapToInt(Integer::intValue).sum());
         assertEquals(10, ((List<?>) eval.get("per_class_accuracy")).size());
+
+        assertEquals("cifar10", eval.get("dataset"));
+        byte[] record = Files.readAllBytes(run.resolve("eval.json"));
+
+        // Another dataset's results never replace the run's own.
+        var elsewhere = Cli.run("evaluate", "--model-path", run.toString(), "--dataset", "synthetic");
+        assertEquals(1, elsewhere.exitCode());
+        assertEquals("Error: " + run + " was trained on cifar10; its eval.json stays about that. To evaluate it on "
+                + "synthetic, give --out FOLDER for the results.", elsewhere.err().strip());
+        assertArrayEquals(record, Files.readAllBytes(run.resolve("eval.json")));
+        // Images of another shape are refused before evaluation, in one line.
+        Path digits = dir.resolve("fashion");
+        assertEquals(0, Cli.run("generate-data", "--dataset", "fashion-mnist", "--out", digits.toString(),
+                "--train", "20", "--test", "20").exitCode());
+        var otherShape = Cli.run("evaluate", "--model-path", run.toString(), "--dataset", "fashion-mnist",
+                "--data", digits.toString(), "--out", dir.resolve("fashion-eval").toString());
+        assertEquals(1, otherShape.exitCode());
+        assertTrue(otherShape.err().strip().matches("Error: .*model\\.zip was trained on 3x32x32 images, but fashion-mnist "
+                + "has 1x28x28: evaluate it on the dataset it was trained on"), otherShape.err());
+        assertArrayEquals(record, Files.readAllBytes(run.resolve("eval.json")));
 
         var checkpoints = Cli.run("evaluate", "--model-path", run.toString(), "--all-checkpoints",
                 "--split", "validation", "--dataset", "cifar10", "--data", data.toString(), "--out", dir.resolve("evals").toString());
