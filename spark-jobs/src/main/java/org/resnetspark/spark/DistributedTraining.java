@@ -146,12 +146,15 @@ public final class DistributedTraining {
 
                 double loss = sparkNet.getScore();
                 if (!Double.isFinite(loss)) {
-                    throw new DivergedException(String.format(Locale.ROOT, "Training diverged at epoch %d (iteration %d): "
-                            + "the loss is %s. The last good checkpoint is kept in %s; lower --lr, or use --warmup "
-                            + "for very deep nets, and resume with --resume.", epoch, iteration, loss, out.resolve(RunFolder.CHECKPOINTS)));
+                    throw diverged(epoch, iteration, "the loss is " + loss);
                 }
-                double trainError = 1 - trainProbe.evaluate(sparkNet).accuracy();
-                Double validationError = validation != null ? 1 - validation.evaluate(sparkNet).accuracy() : null;
+                // A finite loss can hide parameters that overflowed on the epoch's last steps.
+                if (!Double.isFinite(net.params().sumNumber().doubleValue())) {
+                    throw diverged(epoch, iteration, "the parameters hold NaN or infinite values (loss " + loss + ")");
+                }
+                double trainError = 1 - evaluateOrDiverge(trainProbe, sparkNet, epoch, iteration).accuracy();
+                Double validationError = validation != null
+                        ? 1 - evaluateOrDiverge(validation, sparkNet, epoch, iteration).accuracy() : null;
                 // The rate of the epoch's last step, before any warmup switch takes effect.
                 double lr = (warmupDone ? schedule : recipe.warmupSchedule()).valueAt((int) Math.max(0, iteration - 1), epoch);
                 if (!warmupDone && trainError < TrainingRecipe.PAPER_WARMUP_ERROR) {
@@ -200,7 +203,7 @@ public final class DistributedTraining {
         if (data.test().size() > 0) {
             Evaluation test;
             try (SparkEvaluation testSet = evaluationSet(data.test())) {
-                test = testSet.evaluate(sparkNet);
+                test = evaluateOrDiverge(testSet, sparkNet, epoch, iteration);
             }
             runInfo.put("test_error", 1 - test.accuracy());
             runInfo.put("test_images", data.test().size());
@@ -212,6 +215,36 @@ public final class DistributedTraining {
         runInfo.put("parameters", ModelSummary.of(settings.model()).trainableParameters());
         runInfo.put("total_seconds", previousSeconds + (System.nanoTime() - startNanos) / 1e9);
         return net;
+    }
+
+    /**
+     * Divergence at an epoch, with where to go from here: the newest checkpoint from before it if
+     * one was written (they are kept), otherwise a fresh start with a lower rate.
+     */
+    private DivergedException diverged(int epoch, long iteration, String what) throws IOException {
+        var last = checkpoints.list().stream().filter(c -> c.epoch() < epoch)
+                .max(java.util.Comparator.comparingInt(Checkpoints.Checkpoint::epoch));
+        String next = last.isPresent()
+                ? "The last good checkpoint is kept: " + out.resolve(last.get().modelFile()) + ". Lower --lr, or use "
+                        + "--warmup for very deep nets, and continue with --resume."
+                : "No checkpoint was written before it. Start again with a lower --lr (or --warmup for very deep nets).";
+        return new DivergedException(String.format(Locale.ROOT, "Training diverged at epoch %d (iteration %d): %s. %s",
+                epoch, iteration, what, next));
+    }
+
+    /** An evaluation; NaN predictions (activations that overflowed) are divergence, not a Spark failure. */
+    private Evaluation evaluateOrDiverge(SparkEvaluation images, SparkComputationGraph sparkNet, int epoch, long iteration)
+            throws IOException {
+        try {
+            return images.evaluate(sparkNet);
+        } catch (Exception e) {   // Scala's SparkException is checked in Java but thrown undeclared
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause.getMessage() != null && cause.getMessage().contains("NaNs present in predictions")) {
+                    throw diverged(epoch, iteration, "the network's outputs are NaN");
+                }
+            }
+            throw e;
+        }
     }
 
     /** Images to evaluate on, sent to the executors once for the whole run. */

@@ -122,9 +122,11 @@ class DistributedTrainingTest {
     }
 
     @Test
-    void aDivergingRunStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
+    void aRunDivergingInItsFirstEpochSaysThatNoCheckpointIsLeft(@TempDir Path dir) throws Exception {
         var error = assertThrows(DistributedTraining.DivergedException.class,
                 () -> train(dir, settings(70, false, 1e6), new HashMap<>()));
-        assertTrue(error.getMessage().contains("diverged") && error.getMessage().contains("--resume"), error.getMessage());
+        assertTrue(error.getMessage().startsWith("Training diverged at epoch 1 "), error.getMessage());
+        assertTrue(error.getMessage().endsWith("No checkpoint was written before it. Start again with a lower --lr "
+                + "(or --warmup for very deep nets)."), error.getMessage());
     }
 }
