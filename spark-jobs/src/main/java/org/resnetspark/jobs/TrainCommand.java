@@ -1,8 +1,13 @@
 package org.resnetspark.jobs;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -68,8 +73,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "Run folder: a Hadoop URI (file://, hdfs://, s3a://) or a local path (default: runs/<model>-seed<seed>).")
     String out;
 
-    @Option(names = "--resume", description = "Continue from the newest complete checkpoint in --out.")
+    @Option(names = "--resume", description = "Continue from the newest complete checkpoint in --out: the same model, "
+            + "dataset, seed, effective batch and recipe as run.json records (a longer schedule is fine).")
     boolean resume;
+
+    @Option(names = "--allow-recipe-change", description = "With --resume: continue with another learning rate, "
+            + "momentum, weight decay or warmup than the run started with (recorded in run.json).")
+    boolean allowRecipeChange;
 
     @Option(names = "--checkpoint-every", defaultValue = "1", description = "Epochs between checkpoints.")
     int checkpointEvery;
@@ -109,6 +119,9 @@ final class TrainCommand implements Callable<Integer> {
             String outUri = out != null ? out : "runs/" + netSpec.name() + "-seed" + seed;
             RunFolder run = new RunFolder(outUri, sc.hadoopConfiguration());
             Map<String, Object> info = runInfo(sc, netSpec, data, averaging, recipe, runtime);
+            if (resume && run.exists(RunFolder.RUN)) {
+                requireSameExperiment(run, info);
+            }
             run.writeString(RunFolder.RUN, DistributedTraining.json(info));
             console.println("run folder: " + run.root());
 
@@ -164,6 +177,40 @@ final class TrainCommand implements Callable<Integer> {
                     + n + " (e.g. " + (effective / n + 1) * n + ") or give --batch-per-worker");
         }
         return new ParameterAveraging(n, effective / n, averagingFrequency);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a resumed run must share with the run it continues: otherwise it is another experiment. */
+    private static final List<String> EXPERIMENT = List.of("model", "dataset", "seed", "effective_batch");
+    /** Recipe entries that change the experiment too, unless --allow-recipe-change (max_iterations and lr_drops may grow). */
+    private static final List<String> RECIPE = List.of("learning_rate", "momentum", "nesterov", "weight_decay", "warmup",
+            "linear_scaling");
+
+    /** Refuses to resume a run folder with another experiment's settings, naming both values. */
+    private void requireSameExperiment(RunFolder run, Map<String, Object> now) throws IOException {
+        Map<String, Object> before = JSON.readValue(run.readString(RunFolder.RUN), new TypeReference<Map<String, Object>>() { });
+        List<String> differences = new ArrayList<>();
+        for (String key : EXPERIMENT) {
+            differ(key, before.get(key), now.get(key), differences);
+        }
+        if (!allowRecipeChange && before.get("recipe") instanceof Map<?, ?> recipeBefore
+                && now.get("recipe") instanceof Map<?, ?> recipeNow) {
+            for (String key : RECIPE) {
+                differ("recipe " + key, recipeBefore.get(key), recipeNow.get(key), differences);
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException(run.root() + " holds another experiment: " + String.join("; ", differences)
+                    + ". Resume it with its own settings, add --allow-recipe-change for a deliberate change of the "
+                    + "recipe, or give another --out.");
+        }
+    }
+
+    private static void differ(String key, Object before, Object now, List<String> differences) {
+        if (before != null && !String.valueOf(before).equals(String.valueOf(now))) {
+            differences.add(key + " was " + before + ", now " + now);
+        }
     }
 
     private Map<String, Object> runInfo(JavaSparkContext sc, ModelSpec netSpec, PreparedData data,

@@ -225,8 +225,8 @@ public final class DistributedTraining {
         var last = checkpoints.list().stream().filter(c -> c.epoch() < epoch)
                 .max(java.util.Comparator.comparingInt(Checkpoints.Checkpoint::epoch));
         String next = last.isPresent()
-                ? "The last good checkpoint is kept: " + out.resolve(last.get().modelFile()) + ". Lower --lr, or use "
-                        + "--warmup for very deep nets, and continue with --resume."
+                ? "The last good checkpoint is kept: " + out.resolve(last.get().modelFile()) + ". Continue from it with "
+                        + "--resume --allow-recipe-change and a lower --lr (or --warmup for very deep nets)."
                 : "No checkpoint was written before it. Start again with a lower --lr (or --warmup for very deep nets).";
         return new DivergedException(String.format(Locale.ROOT, "Training diverged at epoch %d (iteration %d): %s. %s",
                 epoch, iteration, what, next));

@@ -27,8 +27,8 @@ class DivergenceTest {
         String error = result.err().strip();
         assertTrue(error.startsWith("Error: Training diverged at epoch 2 (iteration 4): the network's outputs are NaN. "
                 + "The last good checkpoint is kept: "), error);
-        assertTrue(error.endsWith("checkpoints/epoch-000001.zip. Lower --lr, or use --warmup for very deep nets, "
-                + "and continue with --resume."), error);
+        assertTrue(error.endsWith("checkpoints/epoch-000001.zip. Continue from it with --resume --allow-recipe-change "
+                + "and a lower --lr (or --warmup for very deep nets)."), error);
         assertEquals(1, error.lines().count(), error);
         @SuppressWarnings("unchecked")
         Map<String, Object> info = new ObjectMapper().readValue(run.resolve("run.json").toFile(), Map.class);

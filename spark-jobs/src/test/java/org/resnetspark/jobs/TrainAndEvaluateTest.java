@@ -93,6 +93,19 @@ class TrainAndEvaluateTest {
         assertEquals(1, again.exitCode());
         assertTrue(again.err().contains("already holds a run") && again.err().contains("--resume"), again.err());
 
+        // Resuming is for the same experiment: another model, or another rate without saying so, is refused.
+        byte[] runJson = Files.readAllBytes(run.resolve("run.json"));
+        String[] asResnet14 = java.util.Arrays.stream(train).map(a -> a.equals("resnet8") ? "resnet14" : a).toArray(String[]::new);
+        var otherModel = Cli.run(concat(asResnet14, "--epochs", "3", "--resume"));
+        assertEquals(1, otherModel.exitCode());
+        assertTrue(otherModel.err().strip().matches("Error: \\S*" + run + "/? holds another experiment: model was resnet8, "
+                + "now resnet14\\. Resume it with its own settings, add --allow-recipe-change for a deliberate change of "
+                + "the recipe, or give another --out\\."), otherModel.err());
+        var otherRate = Cli.run(concat(train, "--epochs", "3", "--resume", "--lr", "0.05"));
+        assertEquals(1, otherRate.exitCode());
+        assertTrue(otherRate.err().contains("holds another experiment: recipe learning_rate was 0.1, now 0.05."), otherRate.err());
+        assertArrayEquals(runJson, Files.readAllBytes(run.resolve("run.json")));
+
         var resumed = Cli.run(concat(train, "--epochs", "3", "--resume"));
         assertEquals(0, resumed.exitCode(), resumed.out() + resumed.err());
         assertTrue(resumed.out().contains("Resuming from checkpoints/epoch-000002.zip: epoch 2, iteration 16"), resumed.out());
