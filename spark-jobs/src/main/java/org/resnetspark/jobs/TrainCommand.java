@@ -164,6 +164,9 @@ final class TrainCommand implements Callable<Integer> {
         if (batch != null && batchPerWorker != null) {
             throw new IllegalArgumentException("Give --batch (effective) or --batch-per-worker, not both");
         }
+        if (workers != null && workers < 1) {
+            throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
+        }
         int n = singleMachine ? 1 : workers != null ? workers : defaultParallelism;
         if (singleMachine && workers != null && workers != 1) {
             throw new IllegalArgumentException("--single-machine trains one worker; drop --workers " + workers);

@@ -54,6 +54,13 @@ class CommandLineTest {
     }
 
     @Test
+    void zeroWorkersIsOneLineNotADivisionByZero() {
+        var run = Cli.run("train", "--model", "resnet8", "--workers", "0", "--epochs", "1");
+        assertEquals(1, run.exitCode());
+        assertEquals("Error: --workers must be at least 1, got 0", run.err().strip());
+    }
+
+    @Test
     void aBadFlagIsAUsageError() {
         Cli.Run run = Cli.run("benchmark", "--batch", "many");
         assertEquals(2, run.exitCode());
