@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -105,10 +106,13 @@ public final class DistributedTraining {
             throw new IllegalStateException(out.root() + " already holds a run (checkpoint of epoch " + existing.get().epoch()
                     + "): add --resume to continue it, or give another --out");
         }
-        var resumed = settings.resume() ? existing : java.util.Optional.<Checkpoints.Checkpoint>empty();
+        var resumed = settings.resume() ? newestReadable() : Optional.<Loaded>empty();
+        if (settings.resume() && resumed.isEmpty()) {
+            console.printf("No checkpoint in %s yet: --resume starts from the beginning%n", out.root());
+        }
         if (resumed.isPresent()) {
-            var checkpoint = resumed.get();
-            net = checkpoints.loadModel(checkpoint);
+            var checkpoint = resumed.get().checkpoint();
+            net = resumed.get().net();
             epoch = checkpoint.epoch();
             iteration = checkpoint.iteration();
             warmupDone = Boolean.TRUE.equals(checkpoint.state().get("warmup_done"));
@@ -215,6 +219,31 @@ public final class DistributedTraining {
         runInfo.put("parameters", ModelSummary.of(settings.model()).trainableParameters());
         runInfo.put("total_seconds", previousSeconds + (System.nanoTime() - startNanos) / 1e9);
         return net;
+    }
+
+    private record Loaded(Checkpoints.Checkpoint checkpoint, ComputationGraph net) {
+    }
+
+    /**
+     * The newest checkpoint that loads: one damaged on disk (a truncated zip) is named and passed
+     * over for the one before, which is why several are kept.
+     */
+    private Optional<Loaded> newestReadable() throws IOException {
+        List<Checkpoints.Checkpoint> all = checkpoints.list();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Checkpoints.Checkpoint checkpoint = all.get(i);
+            try {
+                return Optional.of(new Loaded(checkpoint, checkpoints.loadModel(checkpoint)));
+            } catch (IOException | RuntimeException e) {
+                console.printf("Warning: %s is unreadable (%s)%s%n", out.resolve(checkpoint.modelFile()), e.getMessage(),
+                        i > 0 ? "; resuming from the one before" : "");
+            }
+        }
+        if (!all.isEmpty()) {
+            throw new IllegalStateException("No checkpoint in " + out.resolve(RunFolder.CHECKPOINTS) + " can be read (see "
+                    + "the warnings above): start the run again with another --out, or without --resume after removing it.");
+        }
+        return Optional.empty();
     }
 
     /**

@@ -94,6 +94,24 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void aDamagedNewestCheckpointIsNamedAndTheOneBeforeItResumed(@TempDir Path dir) throws Exception {
+        train(dir, settings(14, false, 0.05), new HashMap<>());   // checkpoints of epochs 1 and 2
+        Path newest = dir.resolve(RunFolder.CHECKPOINTS).resolve("epoch-000002.zip");
+        byte[] whole = Files.readAllBytes(newest);
+        Files.write(newest, java.util.Arrays.copyOf(whole, whole.length / 2));   // a disk that filled up mid-write
+
+        StringWriter console = new StringWriter();
+        new DistributedTraining(sc, settings(21, true, 0.05), data,
+                new RunFolder(dir.toString(), sc.hadoopConfiguration()), new PrintWriter(console)).run(new HashMap<>());
+
+        assertTrue(console.toString().matches("(?s)Warning: \\S*checkpoints/epoch-000002\\.zip is unreadable \\(.*\\); "
+                + "resuming from the one before\n.*"), console.toString());
+        assertTrue(console.toString().contains("Resuming from checkpoints/epoch-000001.zip: epoch 1, iteration 7"),
+                console.toString());
+        assertEquals(3, Files.readAllLines(dir.resolve(RunFolder.METRICS)).size());
+    }
+
+    @Test
     void thePaperWarmupTrainsAt001UntilTheTrainingErrorIsBelow80Percent(@TempDir Path dir) throws Exception {
         TrainingRecipe recipe = new TrainingRecipe(0.05, 0.9, false, 1e-4, List.of(), 35,
                 TrainingRecipe.Warmup.PAPER, 0, false);
