@@ -128,16 +128,20 @@ final class TrainCommand implements Callable<Integer> {
             var settings = new DistributedTraining.Settings(netSpec, recipe, averaging, seed, checkpointEvery,
                     keepCheckpoints, trainEvalSize, resume);
             ComputationGraph trained;
+            RunEnding ending = new RunEnding(run, info);
             try {
                 trained = new DistributedTraining(sc, settings, data, run, console).run(info);
+                run.writeAtomically(RunFolder.MODEL, stream -> ModelSerializer.writeModel(trained, stream, true, data.normalization()));
             } catch (DistributedTraining.DivergedException e) {
-                info.put("status", "diverged");
-                info.put("error", e.getMessage());
                 recordClusterEvents(sc, info);
-                run.writeString(RunFolder.RUN, DistributedTraining.json(info));
+                ending.record("diverged", e.getMessage());
                 throw e;
+            } catch (Exception | Error e) {
+                ending.record("failed", e.toString());
+                throw e;
+            } finally {
+                ending.close();
             }
-            run.writeAtomically(RunFolder.MODEL, stream -> ModelSerializer.writeModel(trained, stream, true, data.normalization()));
             info.put("status", "finished");
             info.put("finished", Instant.now().toString());
             recordClusterEvents(sc, info);

@@ -50,6 +50,33 @@ class RunScriptIT {
     }
 
     @Test
+    void aSignalLeavesTheRunMarkedInterruptedWithHowToContinue(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        Path log = dir.resolve("train.log");
+        ProcessBuilder builder = new ProcessBuilder("bash", RUN_SH.toString(), "train", "--model", "resnet8",
+                "--train-size", "2048", "--train-eval-size", "64", "--val-size", "0", "--epochs", "50",
+                "--out", run.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove("SPARK_HOME");
+        builder.environment().put("RESNET_SPARK_NO_BUILD", "1");
+        builder.environment().put("SPARK_MASTER", "local[2]");
+        builder.environment().put("DRIVER_MEMORY", "2g");
+        Process process = builder.start();   // run.sh execs the JVM: this is the driver's PID
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!Files.readString(log).contains("epoch 1/50") && System.nanoTime() < deadline && process.isAlive()) {
+            Thread.sleep(500);
+        }
+        assertTrue(Files.readString(log).contains("epoch 1/50"), Files.readString(log));
+        process.destroy();   // SIGTERM, as kill or a cluster manager sends it
+        assertTrue(process.waitFor(2, TimeUnit.MINUTES), "the driver did not stop");
+
+        String output = Files.readString(log);
+        assertTrue(output.contains("Interrupted: ") && output.contains("keeps its checkpoints; run the same command with "
+                + "--resume to continue."), output);
+        String runJson = Files.readString(run.resolve("run.json"));
+        assertTrue(runJson.matches("(?s).*\"status\" ?: ?\"interrupted\".*"), runJson);
+    }
+
+    @Test
     void modelsPrintsTheTable() throws Exception {
         Result result = runSh("models");
         assertEquals(0, result.exitCode(), result.output());
