@@ -87,11 +87,11 @@ final class SweepCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** finished (run.json says so), partial (checkpoints to resume from), or new. */
+    /** finished (run.json says so), partial (a run.json or checkpoints: continued with --resume), or new. */
     static String state(RunFolder run) throws java.io.IOException {
         if (run.exists(RunFolder.RUN) && RunSummary.read(run.root().toString(), HadoopDeadlines.configuration()).status().equals("finished")) {
             return "finished";
         }
-        return new Checkpoints(run, 1).latest().isPresent() ? "partial" : "new";
+        return run.exists(RunFolder.RUN) || new Checkpoints(run, 1).latest().isPresent() ? "partial" : "new";
     }
 }

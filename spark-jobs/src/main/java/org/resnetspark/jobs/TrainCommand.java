@@ -22,6 +22,7 @@ import org.resnetspark.spark.DistributedTraining;
 import org.resnetspark.spark.ParameterAveraging;
 import org.resnetspark.spark.SparkJobs;
 import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.RunLock;
 import org.resnetspark.training.TrainingRecipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,6 +103,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--checkpoint-every, --keep-checkpoints and --train-eval-size must be at least 1");
         }
         long start = System.nanoTime();
+        RunLock lock = null;
         try (JavaSparkContext sc = SparkJobs.start("train " + model)) {
             String runtime = NativeRuntime.start();
             console.println("runtime: " + runtime);
@@ -118,8 +120,13 @@ final class TrainCommand implements Callable<Integer> {
 
             String outUri = out != null ? out : "runs/" + netSpec.name() + "-seed" + seed;
             RunFolder run = new RunFolder(outUri, sc.hadoopConfiguration());
+            lock = RunLock.acquire(run);
             Map<String, Object> info = runInfo(sc, netSpec, data, averaging, recipe, runtime);
-            if (resume && run.exists(RunFolder.RUN)) {
+            if (run.exists(RunFolder.RUN)) {
+                if (!resume) {
+                    throw new IllegalStateException(run.root() + " already holds a run (its run.json): add --resume to "
+                            + "continue it, or give another --out");
+                }
                 requireSameExperiment(run, info);
             }
             run.writeString(RunFolder.RUN, DistributedTraining.json(info));
@@ -150,6 +157,10 @@ final class TrainCommand implements Callable<Integer> {
             console.println("model written to " + run.resolve(RunFolder.MODEL));
             console.println("next: per-epoch metrics in metrics.jsonl, test accuracy in eval.json; compare runs with "
                     + "'submit-scripts/run.sh report " + run.root() + " OTHER_RUN...'");
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
         }
         console.flush();
         return 0;

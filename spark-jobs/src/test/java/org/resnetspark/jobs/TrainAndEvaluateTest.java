@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.RunLock;
 
 /** The training job end to end on CIFAR-10 files, then the evaluation job on what it wrote. */
 @ExtendWith(Cli.LocalSpark.class)
@@ -110,6 +112,30 @@ class TrainAndEvaluateTest {
         assertEquals(0, resumed.exitCode(), resumed.out() + resumed.err());
         assertTrue(resumed.out().contains("Resuming from checkpoints/epoch-000002.zip: epoch 2, iteration 16"), resumed.out());
         assertEquals(3, Files.readAllLines(run.resolve("metrics.jsonl")).size());
+    }
+
+    @Test
+    void aRunFolderBelongsToOneProcessAndIsNeverOverwritten(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        String[] train = {"train", "--model", "resnet8", "--train-size", "64", "--train-eval-size", "16", "--val-size", "0",
+                "--epochs", "1", "--out", out.toString()};
+        RunFolder folder = new RunFolder(out.toString(), new org.apache.hadoop.conf.Configuration());
+        try (RunLock held = RunLock.acquire(folder)) {   // another run, still going
+            var second = Cli.run(train);
+            assertEquals(1, second.exitCode());
+            assertTrue(second.err().contains(" is in use by process " + ProcessHandle.current().pid())
+                    && second.err().contains("give another --out"), second.err());
+        }
+        assertEquals(0, Cli.run(train).exitCode());
+        // A finished run whose checkpoints were removed is still a record: not overwritten without --resume.
+        for (Path checkpoint : Files.list(out.resolve("checkpoints")).toList()) {
+            Files.delete(checkpoint);
+        }
+        byte[] record = Files.readAllBytes(out.resolve("run.json"));
+        var again = Cli.run(train);
+        assertEquals(1, again.exitCode());
+        assertTrue(again.err().contains("already holds a run (its run.json): add --resume"), again.err());
+        assertArrayEquals(record, Files.readAllBytes(out.resolve("run.json")));
     }
 
     @Test
