@@ -70,7 +70,7 @@ public final class RunFolder {
         Path temporary = new Path(target.getParent(), "." + target.getName() + ".partial");
         try (OutputStream out = fs.create(temporary, true)) {
             content.write(out);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | org.apache.hadoop.fs.FSError e) {   // FSError: a full local disk
             fs.delete(temporary, false);
             throw new IOException("Could not write " + target + ": " + e.getMessage()
                     + " (is the disk full or the folder read-only?)", e);

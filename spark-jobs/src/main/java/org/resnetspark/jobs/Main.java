@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Main {
 
+    /** Set to 1 for stack traces with errors. */
+    static final String DEBUG_VARIABLE = "RESNET_SPARK_DEBUG";
+    private static final boolean DEBUG = "1".equals(System.getenv(DEBUG_VARIABLE));
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -23,9 +27,11 @@ public final class Main {
     public static int run(String... args) {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
-            // Errors the user can fix get one clear line; anything else its stack trace too.
-            cmd.getErr().println("Error: " + error.getMessage());
-            if (!(error instanceof IllegalArgumentException || error instanceof IllegalStateException)) {
+            // One line per failure; the stack trace for those who ask (or report a bug).
+            boolean expected = error instanceof IllegalArgumentException || error instanceof IllegalStateException;
+            cmd.getErr().println("Error: " + (expected ? error.getMessage() : error.toString())
+                    + (expected || DEBUG ? "" : " (" + DEBUG_VARIABLE + "=1 prints the stack trace)"));
+            if (DEBUG) {
                 error.printStackTrace(cmd.getErr());
             }
             return 1;
