@@ -42,10 +42,17 @@ public final class RunFolder {
         this.root = fs.makeQualified(path);   // created by the first write: reading creates nothing
     }
 
-    /** A Hadoop path for a URI with a scheme (hdfs://..., file:/...), or for a local path, relative or absolute. */
+    /**
+     * A Hadoop path for a URI with a scheme (hdfs://..., file:/...), or for a local path, relative
+     * or absolute; without a trailing slash, so that its name is the folder's (an existing local
+     * folder's URI ends in one, and reports then named every run "").
+     */
     public static Path toPath(String uri) {
         boolean hasScheme = uri.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*");
-        return new Path(hasScheme ? URI.create(uri) : new java.io.File(uri).getAbsoluteFile().toURI());
+        URI location = hasScheme ? URI.create(uri) : new java.io.File(uri).getAbsoluteFile().toURI();
+        String withoutSlash = location.getPath().length() > 1 && location.getPath().endsWith("/")
+                ? location.getPath().substring(0, location.getPath().length() - 1) : location.getPath();
+        return new Path(location.getScheme(), location.getAuthority(), withoutSlash);
     }
 
     public Path root() {
