@@ -32,7 +32,22 @@ public final class DataFolder {
             path = new Path(new File(location).getAbsoluteFile().toURI());
         }
         FileSystem fs = FileSystem.get(path.toUri(), hadoop);
-        return new DataFolder(fs, fs.makeQualified(path));
+        DataFolder folder = new DataFolder(fs, fs.makeQualified(path));
+        if (folder.isFile()) {
+            throw new IllegalArgumentException(folder.uri() + " is a file: give the folder that holds the dataset's "
+                    + "files, " + folder.path.getParent() + ".");
+        }
+        return folder;
+    }
+
+    private boolean isFile() throws IOException {
+        try {
+            return fs.getFileStatus(path).isFile();
+        } catch (java.io.FileNotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
     }
 
     public String uri() {

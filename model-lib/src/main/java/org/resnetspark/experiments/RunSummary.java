@@ -22,9 +22,17 @@ public record RunSummary(String name, Map<String, Object> run, List<Map<String, 
         Map<String, Object> run = JSON.readValue(folder.readString(RunFolder.RUN), new TypeReference<Map<String, Object>>() { });
         List<Map<String, Object>> epochs = new ArrayList<>();
         if (folder.exists(RunFolder.METRICS)) {
-            for (String line : folder.readString(RunFolder.METRICS).split("\n")) {
-                if (!line.isBlank()) {
-                    epochs.add(JSON.readValue(line, new TypeReference<Map<String, Object>>() { }));
+            String[] lines = folder.readString(RunFolder.METRICS).split("\n");
+            for (int i = 0; i < lines.length; i++) {
+                if (lines[i].isBlank()) {
+                    continue;
+                }
+                try {
+                    epochs.add(JSON.readValue(lines[i], new TypeReference<Map<String, Object>>() { }));
+                } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
+                    throw new IllegalArgumentException(folder.resolve(RunFolder.METRICS) + " line " + (i + 1)
+                            + " is not a metrics record (" + e.getOriginalMessage() + "): repair or remove that line, "
+                            + "or leave the run out of the report.");
                 }
             }
         }

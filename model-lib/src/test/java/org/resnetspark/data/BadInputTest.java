@@ -60,6 +60,13 @@ class BadInputTest {
     }
 
     @Test
+    void aDatasetFileGivenAsTheFolderIsNamedWithTheFolderToGive() throws Exception {
+        SyntheticDatasets.writeFiles(Dataset.CIFAR10, dir, 10, 2, 1, false);
+        assertMessage(() -> DataFolder.at(dir.resolve("data_batch_1.bin").toString(), new org.apache.hadoop.conf.Configuration()),
+                "data_batch_1.bin is a file: give the folder that holds the dataset's files", dir.getFileName().toString());
+    }
+
+    @Test
     void aMissingFolderSaysSo() {
         dir = dir.resolve("nothing-here");
         assertMessage(() -> read(Dataset.MNIST), "train-images-idx3-ubyte or train-images-idx3-ubyte.gz",

@@ -25,6 +25,17 @@ class RunFolderTest {
     }
 
     @Test
+    void aBadMetricsLineIsNamedWithItsFileAndLine(@TempDir Path dir) throws Exception {
+        RunFolder run = new RunFolder(dir.resolve("run").toString(), new Configuration());
+        run.writeString(RunFolder.RUN, "{\"model\":\"resnet20\"}");
+        run.writeString(RunFolder.METRICS, "{\"epoch\":1}\ngarbage\n");
+        IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RunSummary.read(run.root().toString(), new Configuration()));
+        org.junit.jupiter.api.Assertions.assertTrue(error.getMessage().startsWith(run.resolve(RunFolder.METRICS)
+                + " line 2 is not a metrics record ("), error.getMessage());
+    }
+
+    @Test
     void hdfsUrisKeepTheirAuthority() {
         assertEquals("hdfs://namenode:8020/runs/a", RunFolder.toPath("hdfs://namenode:8020/runs/a/").toString());
     }

@@ -149,6 +149,9 @@ final class EvaluateCommand implements Callable<Integer> {
             var restored = ModelSerializer.restoreComputationGraphAndNormalizer(in, false);
             net = restored.getFirst();
             normalization = restored.getSecond() instanceof Normalization saved ? saved : null;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(model + " is not a readable model (truncated, or not a model.zip or "
+                    + "checkpoint this program wrote): " + e.getMessage() + ". Give another --model-path.", e);
         }
         if (normalization == null) {
             spec.commandLine().getErr().println("Warning: " + model + " holds no normalisation; using the training split's");

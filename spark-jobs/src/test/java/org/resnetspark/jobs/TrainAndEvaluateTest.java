@@ -146,6 +146,16 @@ class TrainAndEvaluateTest {
     }
 
     @Test
+    void aTruncatedModelIsNamedInOneLine(@TempDir Path dir) throws Exception {
+        Path model = Files.write(dir.resolve("model.zip"), new byte[] {'P', 'K', 3, 4, 1, 2});
+        var run = Cli.run("evaluate", "--model-path", model.toString(), "--dataset", "synthetic", "--train-size", "20");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().strip().matches("Error: \\S*model\\.zip is not a readable model \\(truncated, or not a "
+                + "model\\.zip or checkpoint this program wrote\\): .*\\. Give another --model-path\\."), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+    }
+
+    @Test
     void evaluateSaysWhatIsMissing(@TempDir Path dir) {
         var run = Cli.run("evaluate", "--model-path", dir.resolve("nothing").toString());
         assertEquals(1, run.exitCode());
