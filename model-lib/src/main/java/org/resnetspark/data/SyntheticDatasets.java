@@ -48,11 +48,6 @@ public final class SyntheticDatasets {
     }
 
     /**
-     * Writes {@code train} training and {@code test} test images of {@code dataset} into {@code dir}
-     * under the official names (CIFAR-10's training images spread over its five batch files; IDX
-     * gzip-compressed with the .gz name when {@code gzip}). Returns the files written.
-     */
-    /**
      * The files in a folder that carry an official dataset file name (any dataset, any split,
      * gzip or not, or a publisher's archive): data that synthetic files must never replace.
      */
@@ -78,6 +73,11 @@ public final class SyntheticDatasets {
         return found;
     }
 
+    /**
+     * Writes {@code train} training and {@code test} test images of {@code dataset} into {@code dir}
+     * under the official names (CIFAR-10's training images spread over its five batch files; IDX
+     * gzip-compressed with the .gz name when {@code gzip}). Returns the files written.
+     */
     public static List<Path> writeFiles(Dataset dataset, Path dir, int train, int test, long seed, boolean gzip)
             throws IOException {
         Files.createDirectories(dir);

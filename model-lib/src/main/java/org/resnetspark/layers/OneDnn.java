@@ -6,11 +6,11 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.common.util.ArrayUtil;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.util.ArrayUtil;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
@@ -41,7 +41,7 @@ final class OneDnn {
      * blocks: with 16-channel blocks the AVX2 kernels do not apply and oneDNN falls back to its
      * reference kernels, about 9x slower.
      */
-    static final int BLOCK = ENGINE != null && runsAvx512() ? 16 : 8;
+    static final int BLOCK = ENGINE != null ? blockOfTheKernels() : 8;
     /** Retained: a stream first asked for inside a PointerScope must outlive it. */
     private static final ThreadLocal<stream> STREAMS = ThreadLocal.withInitial(() -> new stream(ENGINE).retainReference());
 
@@ -58,12 +58,16 @@ final class OneDnn {
             log.info("Layers on oneDNN {}.{}.{} directly with {} kernels, activations in blocks of {} channels "
                     + "(RESNET_ONEDNN=off for DL4J's)", org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_MAJOR,
                     org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_MINOR, org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_PATCH,
-                    runsAvx512() ? "AVX-512" : "AVX2 or older", runsAvx512() ? 16 : 8);
+                    runsAvx512() ? "AVX-512" : "AVX2 or older", blockOfTheKernels());
             return cpu;
         } catch (Throwable e) {
             log.warn("oneDNN did not load ({}); using DL4J's convolution layers, which are slower on CPU", e.toString());
             return null;
         }
+    }
+
+    private static int blockOfTheKernels() {
+        return runsAvx512() ? 16 : 8;
     }
 
     /** Whether oneDNN runs its AVX-512 kernels here: the CPU has them and no DNNL_MAX_CPU_ISA caps them. */

@@ -33,12 +33,9 @@ final class RunEnding implements AutoCloseable {
 
     /** Writes the ending into run.json, unless another was recorded first; returns whether this one was. */
     boolean record(String status, String error) {
-        if (!ended.compareAndSet(false, true)) {
-            return false;
-        }
-        if (shuttingDown() && !status.equals("interrupted")) {
-            // A signal stopped Spark under the training: the hook records it as what it was.
-            ended.set(false);
+        // During shutdown a failure is Spark stopping under the training: the hook records the signal.
+        boolean byTheHook = status.equals("interrupted");
+        if (!byTheHook && shuttingDown() || !ended.compareAndSet(false, true)) {
             return false;
         }
         info.put("status", status);

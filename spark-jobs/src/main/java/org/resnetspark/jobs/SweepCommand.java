@@ -89,7 +89,7 @@ final class SweepCommand implements Callable<Integer> {
 
     /** finished (run.json says so), partial (a run.json or checkpoints: continued with --resume), or new. */
     static String state(RunFolder run) throws java.io.IOException {
-        if (run.exists(RunFolder.RUN) && RunSummary.read(run.root().toString(), HadoopDeadlines.configuration()).status().equals("finished")) {
+        if (run.exists(RunFolder.RUN) && RunSummary.read(run.root().toString(), run.fileSystem().getConf()).status().equals("finished")) {
             return "finished";
         }
         return run.exists(RunFolder.RUN) || new Checkpoints(run, 1).latest().isPresent() ? "partial" : "new";
