@@ -15,22 +15,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>{@code blockedInput}/{@code blockedOutput} say in which layout this layer's input and output
  * travel when oneDNN is in use (see {@link OneDnn}); the network builder decides them, because it
- * knows what the neighbouring layers accept.
+ * knows what the neighbouring layers accept. {@code readsNetworkInput} marks the stem: nothing
+ * needs the gradient of the images, so its backward pass skips the backward-data convolution.
  */
 public class OneDnnConvolution extends ConvolutionLayer {
 
     private boolean blockedInput;
     private boolean blockedOutput;
+    private boolean readsNetworkInput;
 
     /** For JSON deserialisation. */
     public OneDnnConvolution() {
         super();
     }
 
-    public OneDnnConvolution(Builder builder, boolean blockedInput, boolean blockedOutput) {
+    public OneDnnConvolution(Builder builder, boolean blockedInput, boolean blockedOutput, boolean readsNetworkInput) {
         super(builder);
         this.blockedInput = blockedInput;
         this.blockedOutput = blockedOutput;
+        this.readsNetworkInput = readsNetworkInput;
     }
 
     public boolean isBlockedInput() {
@@ -47,6 +50,14 @@ public class OneDnnConvolution extends ConvolutionLayer {
 
     public void setBlockedOutput(boolean blockedOutput) {
         this.blockedOutput = blockedOutput;
+    }
+
+    public boolean isReadsNetworkInput() {
+        return readsNetworkInput;
+    }
+
+    public void setReadsNetworkInput(boolean readsNetworkInput) {
+        this.readsNetworkInput = readsNetworkInput;
     }
 
     @Override

@@ -88,21 +88,25 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
         INDArray x = ChannelMath.dense(input);
         INDArray dOut = ChannelMath.dense(epsilon);
         Primitives p = primitives(x.shape());
-        INDArray dx = OneDnn.aligned(workspaceMgr, ArrayType.ACTIVATION_GRAD, x.shape());
+        // The images' gradient (null, as DL4J's frozen layers give) is of no use to anyone.
+        INDArray dx = oneDnnConf().isReadsNetworkInput() ? null
+                : OneDnn.aligned(workspaceMgr, ArrayType.ACTIVATION_GRAD, x.shape());
         INDArray dWeights = ChannelMath.requireDense(gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY));
         try (PointerScope scope = new PointerScope()) {
-            memory weights = p.backwardDataWeights.read(getParam(ConvolutionParamInitializer.WEIGHT_KEY));
             memory dDst = OneDnn.over(p.dst, dOut);
-            p.backwardData.execute(OneDnn.stream(), OneDnn.args(DNNL_ARG_DIFF_DST, dDst, DNNL_ARG_WEIGHTS, weights,
-                    DNNL_ARG_DIFF_SRC, p.inputGradient.writeTarget(dx)));
-            p.inputGradient.finishWrite(dx);
+            if (dx != null) {
+                memory weights = p.backwardDataWeights.read(getParam(ConvolutionParamInitializer.WEIGHT_KEY));
+                p.backwardData.execute(OneDnn.stream(), OneDnn.args(DNNL_ARG_DIFF_DST, dDst, DNNL_ARG_WEIGHTS, weights,
+                        DNNL_ARG_DIFF_SRC, p.inputGradient.writeTarget(dx)));
+                p.inputGradient.finishWrite(dx);
+            }
             p.backwardWeights.execute(OneDnn.stream(), OneDnn.args(DNNL_ARG_SRC, OneDnn.over(p.src, x),
                     DNNL_ARG_DIFF_DST, dDst, DNNL_ARG_DIFF_WEIGHTS, p.weightGradient.writeTarget(dWeights)));
             p.weightGradient.finishWrite(dWeights);
         }
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, dWeights, 'c');
-        return new Pair<>(gradient, backpropDropOutIfPresent(dx));
+        return new Pair<>(gradient, dx == null ? null : backpropDropOutIfPresent(dx));
     }
 
     private Primitives primitives(long[] inputShape) {
@@ -116,6 +120,7 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
         final memory.desc dst;
         final memory.desc plainWeights;
         final convolution_forward forward;
+        /** Null, with the two below, for the stem: see {@link OneDnnConvolution}. */
         final convolution_backward_data backwardData;
         final convolution_backward_weights backwardWeights;
         final Reordered forwardWeights;
@@ -164,19 +169,20 @@ public class OneDnnConvolutionLayer extends ConvolutionLayer {
             // A plain input (the network's image) gets its gradient in a layout oneDNN's fast kernels
             // write, reordered afterwards: on plain 3-channel NCHW only its reference kernel runs.
             memory.desc anySrc = blockedSrc ? src : OneDnn.any(inputShape);
-            var dataDesc = new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
-                    org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct,
-                    anySrc, anyWeights, dst, strides, left, right), OneDnn.engine(), forwardDesc);
+            var dataDesc = conf.isReadsNetworkInput() ? null
+                    : new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
+                            org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct,
+                            anySrc, anyWeights, dst, strides, left, right), OneDnn.engine(), forwardDesc);
             var weightsDesc = new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
                     org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct,
                     src, anyWeights, noBias, dst, strides, left, right), OneDnn.engine(), forwardDesc);
             forward = new convolution_forward(forwardDesc);
-            backwardData = new convolution_backward_data(dataDesc);
+            backwardData = dataDesc == null ? null : new convolution_backward_data(dataDesc);
             backwardWeights = new convolution_backward_weights(weightsDesc);
             forwardWeights = new Reordered(plainWeights, forwardDesc.weights_desc());
-            backwardDataWeights = new Reordered(plainWeights, dataDesc.weights_desc());
+            backwardDataWeights = dataDesc == null ? null : new Reordered(plainWeights, dataDesc.weights_desc());
             weightGradient = new Reordered(weightsDesc.diff_weights_desc(), plainWeights);
-            inputGradient = new Reordered(dataDesc.diff_src_desc(), src);
+            inputGradient = dataDesc == null ? null : new Reordered(dataDesc.diff_src_desc(), src);
         }
     }
 

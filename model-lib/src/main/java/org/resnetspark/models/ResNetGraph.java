@@ -77,7 +77,7 @@ public final class ResNetGraph {
 
         Family.Order order = spec.family().order();
         LayerChoice layers = new LayerChoice(graph, options.layers(), blockedLayout(spec, options));
-        graph.addLayer("stem_conv", layers.conv(3, 1, spec.stemWidth(), 0, false), INPUT);
+        graph.addLayer("stem_conv", layers.conv(3, 1, spec.stemWidth(), 0, true), INPUT);
         // Pre-activation blocks normalise their own input; post-activation stems end in BN-ReLU.
         String previous = order == Family.Order.PRE ? "stem_conv" : layers.batchNorm("stem_bn", Activation.RELU, "stem_conv");
 
@@ -127,12 +127,12 @@ public final class ResNetGraph {
         List<ConvolutionLayer> convolutions(LayerChoice layers) {
             List<ConvolutionLayer> convs = new ArrayList<>();
             if (type == BlockType.BOTTLENECK) {
-                convs.add(layers.conv(1, 1, innerWidth, dropout.beforeConv(0), true));
-                convs.add(layers.conv(kernel, stride, innerWidth, dropout.beforeConv(1), true));
-                convs.add(layers.conv(1, 1, outWidth, dropout.beforeConv(2), true));
+                convs.add(layers.conv(1, 1, innerWidth, dropout.beforeConv(0), false));
+                convs.add(layers.conv(kernel, stride, innerWidth, dropout.beforeConv(1), false));
+                convs.add(layers.conv(1, 1, outWidth, dropout.beforeConv(2), false));
             } else {
                 for (int i = 0; i < span; i++) {
-                    convs.add(layers.conv(kernel, i == 0 ? stride : 1, outWidth, dropout.beforeConv(i), true));
+                    convs.add(layers.conv(kernel, i == 0 ? stride : 1, outWidth, dropout.beforeConv(i), false));
                 }
             }
             return convs;
@@ -186,7 +186,7 @@ public final class ResNetGraph {
         String shortcut(GraphBuilder graph, LayerChoice layers, String input, boolean batchNormAfterProjection) {
             String name = prefix + "_shortcut";
             if (shortcut == Shortcut.C || (shortcut == Shortcut.B && shapeChanges())) {
-                graph.addLayer(name + "_conv", layers.conv(1, stride, outWidth, 0, true), input);
+                graph.addLayer(name + "_conv", layers.conv(1, stride, outWidth, 0, false), input);
                 return batchNormAfterProjection
                         ? layers.batchNorm(name + "_bn", Activation.IDENTITY, name + "_conv")
                         : name + "_conv";
@@ -233,7 +233,7 @@ public final class ResNetGraph {
     record LayerChoice(GraphBuilder graph, NetworkOptions.Layers layers, boolean blocked) {
 
         /** A bias-free convolution; its input is blocked unless it reads the network's input. */
-        ConvolutionLayer conv(int kernel, int stride, int filters, double dropoutRate, boolean blockedInput) {
+        ConvolutionLayer conv(int kernel, int stride, int filters, double dropoutRate, boolean readsNetworkInput) {
             ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(kernel, kernel)
                     .stride(stride, stride)
                     .nOut(filters)
@@ -244,7 +244,7 @@ public final class ResNetGraph {
                 conv.dropOut(new org.deeplearning4j.nn.conf.dropout.Dropout(1 - dropoutRate));
             }
             return layers == NetworkOptions.Layers.FUSED
-                    ? new OneDnnConvolution(conv, blocked && blockedInput, blocked) : conv.build();
+                    ? new OneDnnConvolution(conv, blocked && !readsNetworkInput, blocked, readsNetworkInput) : conv.build();
         }
 
         /** Option A's subsampling: every stride-th pixel. */

@@ -77,6 +77,21 @@ class SplitAndBatchesTest {
         assertFalse(epoch0.equals(epoch1));
     }
 
+    @Test
+    void batchesKeptTogetherAreIndependentOfTheReusedBuilderArrays() {
+        ImageSet images = numberedImages(100);
+        Normalization none = Normalization.fit(Normalization.Mode.NONE, images);
+        List<DataSet> kept = new ArrayList<>();
+        Batches.epoch(images, none, Augmentation.paper(true), 32, 5, 0).forEachRemaining(kept::add);
+
+        // Each batch must hold its own images and exactly one label each, whatever came after it.
+        List<Integer> ids = centreIds(kept.iterator());
+        assertEquals(100, new HashSet<>(ids).size());
+        for (DataSet batch : kept) {
+            assertEquals(batch.numExamples(), batch.getLabels().sumNumber().intValue());
+        }
+    }
+
     private static List<Integer> centreIds(java.util.Iterator<DataSet> batches) {
         List<Integer> ids = new ArrayList<>();
         while (batches.hasNext()) {
