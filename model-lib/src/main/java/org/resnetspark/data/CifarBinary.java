@@ -49,7 +49,7 @@ public final class CifarBinary {
     public ImageSet read(DataFile file) throws IOException {
         long length = file.length();
         if (length == 0 || length % recordBytes() != 0) {
-            throw new IllegalArgumentException(file + ": " + length + " bytes is not a whole number of " + name
+            throw new BadInputException(file + ": " + length + " bytes is not a whole number of " + name
                     + " records of " + recordBytes() + " bytes (" + labelBytes + " label + " + imageBytes()
                     + " pixel bytes): " + (length == 0 ? "the file is empty" : length / recordBytes()
                     + " records and " + length % recordBytes() + " bytes of a partial one")
@@ -73,13 +73,13 @@ public final class CifarBinary {
     private int checkedLabel(byte[] label, DataFile file, int record) {
         int fine = label[labelBytes - 1] & 0xff;
         if (fine >= numClasses) {
-            throw new IllegalArgumentException(file + ": record " + record + " has label " + fine + ", but " + name
+            throw new BadInputException(file + ": record " + record + " has label " + fine + ", but " + name
                     + " labels are 0 to " + (numClasses - 1) + ". " + (labelBytes == 1
                     ? "Is this a CIFAR-100 file? Then use --dataset cifar100."
                     : "The file is damaged or not CIFAR-100 binary; download or generate it again."));
         }
         if (labelBytes == 2 && (label[0] & 0xff) >= COARSE_CLASSES) {
-            throw new IllegalArgumentException(file + ": record " + record + " has coarse label " + (label[0] & 0xff)
+            throw new BadInputException(file + ": record " + record + " has coarse label " + (label[0] & 0xff)
                     + ", but CIFAR-100 coarse labels are 0 to " + (COARSE_CLASSES - 1)
                     + ". Is this a CIFAR-10 file? Then use --dataset cifar10.");
         }
@@ -94,8 +94,8 @@ public final class CifarBinary {
         }
     }
 
-    private IllegalArgumentException truncated(DataFile file, int record, int count) {
-        return new IllegalArgumentException(file + ": the file ended in record " + record + " of the " + count
+    private BadInputException truncated(DataFile file, int record, int count) {
+        return new BadInputException(file + ": the file ended in record " + record + " of the " + count
                 + " its size announced; it is being written or damaged. Download or generate it again.");
     }
 

@@ -31,10 +31,10 @@ public final class DataFolder {
         if (path.toUri().getScheme() == null) {
             path = new Path(new File(location).getAbsoluteFile().toURI());
         }
-        FileSystem fs = FileSystem.get(path.toUri(), hadoop);
+        FileSystem fs = HadoopFileSystems.of(path, hadoop);
         DataFolder folder = new DataFolder(fs, fs.makeQualified(path));
         if (folder.isFile()) {
-            throw new IllegalArgumentException(folder.uri() + " is a file: give the folder that holds the dataset's "
+            throw new BadInputException(folder.uri() + " is a file: give the folder that holds the dataset's "
                     + "files, " + folder.path.getParent() + ".");
         }
         return folder;
@@ -90,7 +90,7 @@ public final class DataFolder {
         if (found.isPresent()) {
             return found.get();
         }
-        throw new IllegalArgumentException("Missing " + what + ": no file " + String.join(" or ", names) + " in "
+        throw new BadInputException("Missing " + what + ": no file " + String.join(" or ", names) + " in "
                 + uri() + " (" + describeContents() + "). Point --data at the folder holding the dataset's "
                 + "official files, or run generate-data for a synthetic set.");
     }

@@ -73,7 +73,7 @@ public final class DatasetCache {
             // Renamed into place after its checksum matched, but check it again before unpacking.
             String md5 = md5(file);
             if (!md5.equals(archive.md5())) {
-                throw new IllegalStateException(file + " has md5 " + md5 + ", expected " + archive.md5()
+                throw new BadInputException(file + " has md5 " + md5 + ", expected " + archive.md5()
                         + ": the cached archive is damaged or not the official one. Delete it and run again.");
             }
         }
@@ -119,13 +119,13 @@ public final class DatasetCache {
             md5 = HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
             Files.deleteIfExists(partial);
-            throw new IllegalStateException("Download of " + archive.url() + " failed (" + e.getMessage() + ") after "
+            throw new IOException("Download of " + archive.url() + " failed (" + e.getMessage() + ") after "
                     + received + (expected >= 0 ? " of " + expected : "") + " bytes. Nothing was kept in the cache "
                     + root + "; run again to retry, or use --data with a copy you downloaded yourself.", e);
         }
         if (!md5.equals(archive.md5())) {
             Files.deleteIfExists(partial);
-            throw new IllegalStateException("Downloaded " + archive.url() + " (" + received + " bytes) has md5 " + md5
+            throw new IOException("Downloaded " + archive.url() + " (" + received + " bytes) has md5 " + md5
                     + ", expected " + archive.md5() + ": damaged in transit or not the official archive. It was "
                     + "deleted; run again to retry, or use --data with a verified copy.");
         }
@@ -152,7 +152,7 @@ public final class DatasetCache {
                 for (TarArchiveEntry entry; (entry = tar.getNextTarEntry()) != null; ) {
                     Path target = staging.resolve(entry.getName()).normalize();
                     if (!target.startsWith(staging)) {
-                        throw new IllegalStateException(archive + ": entry " + entry.getName()
+                        throw new BadInputException(archive + ": entry " + entry.getName()
                                 + " points outside the archive's folder; refusing to unpack it.");
                     }
                     if (entry.isDirectory()) {
@@ -165,7 +165,7 @@ public final class DatasetCache {
             }
             Path unpacked = staging.resolve(folderName);
             if (!Files.isDirectory(unpacked)) {
-                throw new IllegalStateException(archive + " does not hold the folder " + folderName
+                throw new BadInputException(archive + " does not hold the folder " + folderName
                         + "; it is not the expected archive. Delete it and run again.");
             }
             Path folder = root.resolve(folderName);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.resnetspark.models.InputShape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,13 +38,15 @@ public final class IdxFormat {
             int rows = in.readInt();
             int columns = in.readInt();
             if (rows != shape.height() || columns != shape.width() || shape.channels() != 1) {
-                throw new IllegalArgumentException(imagesFile + ": images are " + rows + "x" + columns
+                throw new BadInputException(imagesFile + ": images are " + rows + "x" + columns
                         + ", but this dataset needs " + shape + ". Is --dataset right for these files?");
             }
             pixels = ImageSet.allocate(shape, count, imagesFile.uri());
             readExactly(in, pixels, imagesFile, count + " images");
             requireEnd(in, imagesFile, count + " images");
             imageCount = count;
+        } catch (ZipException e) {
+            throw damagedGzip(imagesFile, e);
         }
         int[] labels;
         try (DataInputStream in = open(labelsFile)) {
@@ -55,18 +58,26 @@ public final class IdxFormat {
             for (int i = 0; i < count; i++) {
                 labels[i] = raw[i] & 0xff;
                 if (labels[i] >= numClasses) {
-                    throw new IllegalArgumentException(labelsFile + ": label " + i + " is " + labels[i]
+                    throw new BadInputException(labelsFile + ": label " + i + " is " + labels[i]
                             + ", but this dataset's labels are 0 to " + (numClasses - 1)
                             + ". The file is damaged or belongs to another dataset.");
                 }
             }
+        } catch (ZipException e) {
+            throw damagedGzip(labelsFile, e);
         }
         if (labels.length != imageCount) {
-            throw new IllegalArgumentException(imagesFile + " holds " + imageCount + " images but " + labelsFile
+            throw new BadInputException(imagesFile + " holds " + imageCount + " images but " + labelsFile
                     + " holds " + labels.length + " labels: the two files must come from the same set.");
         }
         LOG.info("{}: {} images with labels from {}", imagesFile, imageCount, labelsFile.name());
         return new ImageSet(shape, numClasses, pixels, labels);
+    }
+
+    /** gzip's own messages ("invalid distance too far back", "Corrupt GZIP trailer") name no file. */
+    private static BadInputException damagedGzip(DataFile file, ZipException e) {
+        return new BadInputException(file + ": the gzip data is damaged (" + e.getMessage()
+                + "). Download the file again.", e);
     }
 
     /** Reads and checks the magic number and dimension count; returns the item count. */
@@ -75,19 +86,19 @@ public final class IdxFormat {
         try {
             int found = in.readInt();
             if (found != magic) {
-                throw new IllegalArgumentException(String.format("%s: not an IDX %s file: magic number 0x%08x, "
+                throw new BadInputException(String.format("%s: not an IDX %s file: magic number 0x%08x, "
                                 + "expected 0x%08x (unsigned bytes, %d dimension%s). Check that the %s file is "
                                 + "this one and not damaged.", file, kind, found, magic, dimensions,
                         dimensions == 1 ? "" : "s", kind));
             }
             int count = in.readInt();
             if (count < 0) {
-                throw new IllegalArgumentException(file + ": the header announces " + count + " " + kind
+                throw new BadInputException(file + ": the header announces " + count + " " + kind
                         + "s; the file is damaged.");
             }
             return count;
         } catch (EOFException e) {
-            throw new IllegalArgumentException(file + ": the file ends inside its IDX header (" + file.length()
+            throw new BadInputException(file + ": the file ends inside its IDX header (" + file.length()
                     + " bytes); it is truncated or empty. Download or generate it again.");
         }
     }
@@ -101,14 +112,14 @@ public final class IdxFormat {
             complete = false;
         }
         if (!complete) {
-            throw new IllegalArgumentException(file + ": the file ends before the " + announced
+            throw new BadInputException(file + ": the file ends before the " + announced
                     + " its header announces; it is truncated. Download or generate it again.");
         }
     }
 
     private static void requireEnd(InputStream in, DataFile file, String announced) throws IOException {
         if (in.read() != -1) {
-            throw new IllegalArgumentException(file + ": more data follows the " + announced
+            throw new BadInputException(file + ": more data follows the " + announced
                     + " its header announces; the header or the file is damaged.");
         }
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.nd4j.shade.jackson.core.type.TypeReference;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.resnetspark.data.BadInputException;
 import org.resnetspark.training.RunFolder;
 
 /** What a report needs from one run folder: run.json and the epochs of metrics.jsonl. */
@@ -19,7 +20,13 @@ public record RunSummary(String name, Map<String, Object> run, List<Map<String, 
         if (!folder.exists(RunFolder.RUN)) {
             throw new IllegalArgumentException(uri + " is not a run folder (no " + RunFolder.RUN + ")");
         }
-        Map<String, Object> run = JSON.readValue(folder.readString(RunFolder.RUN), new TypeReference<Map<String, Object>>() { });
+        Map<String, Object> run;
+        try {
+            run = JSON.readValue(folder.readString(RunFolder.RUN), new TypeReference<Map<String, Object>>() { });
+        } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
+            throw new BadInputException(folder.resolve(RunFolder.RUN) + " is not a run record (" + e.getOriginalMessage()
+                    + "): repair it, or leave the run out of the report.");
+        }
         List<Map<String, Object>> epochs = new ArrayList<>();
         if (folder.exists(RunFolder.METRICS)) {
             String[] lines = folder.readString(RunFolder.METRICS).split("\n");
@@ -30,7 +37,7 @@ public record RunSummary(String name, Map<String, Object> run, List<Map<String, 
                 try {
                     epochs.add(JSON.readValue(lines[i], new TypeReference<Map<String, Object>>() { }));
                 } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
-                    throw new IllegalArgumentException(folder.resolve(RunFolder.METRICS) + " line " + (i + 1)
+                    throw new BadInputException(folder.resolve(RunFolder.METRICS) + " line " + (i + 1)
                             + " is not a metrics record (" + e.getOriginalMessage() + "): repair or remove that line, "
                             + "or leave the run out of the report.");
                 }

@@ -11,6 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.resnetspark.data.HadoopFileSystems;
 
 /**
  * A run's output folder on any Hadoop file system (file://, hdfs://, s3a://, or a local path).
@@ -35,7 +36,7 @@ public final class RunFolder {
 
     public RunFolder(String uri, Configuration hadoop) throws IOException {
         Path path = toPath(uri);
-        this.fs = FileSystem.get(path.toUri(), hadoop);
+        this.fs = HadoopFileSystems.of(path, hadoop);
         // The local file system would put a .crc file beside every file of the run; the zip and
         // JSON formats check themselves.
         fs.setWriteChecksum(false);

@@ -1,5 +1,6 @@
 package org.resnetspark.data;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,8 +21,19 @@ class BadInputTest {
     @TempDir
     Path dir;
 
+    /** A bad file: a {@link BadInputException}, which the command line reports with its own exit code. */
     static void assertMessage(Executable read, String... parts) {
+        assertParts(assertThrows(BadInputException.class, read), parts);
+    }
+
+    /** A bad option value, not a bad file. */
+    static void assertUsageMessage(Executable read, String... parts) {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, read);
+        assertFalse(error instanceof BadInputException, error.toString());
+        assertParts(error, parts);
+    }
+
+    private static void assertParts(IllegalArgumentException error, String... parts) {
         for (String part : parts) {
             assertTrue(error.getMessage().contains(part), "'" + part + "' not in: " + error.getMessage());
         }
@@ -149,6 +161,24 @@ class BadInputTest {
     }
 
     @Test
+    void aGzipIdxFileWithADamagedChecksumOrBlockIsNamed() throws Exception {
+        SyntheticDatasets.writeFiles(Dataset.MNIST, dir, 20, 2, 7, true);
+        Path labels = dir.resolve("train-labels-idx1-ubyte.gz");
+        byte[] bytes = Files.readAllBytes(labels);
+        bytes[bytes.length - 8] ^= 0x55;   // the CRC-32 of the trailer
+        Files.write(labels, bytes);
+        assertMessage(() -> read(Dataset.MNIST), "train-labels-idx1-ubyte.gz", "gzip data is damaged",
+                "Corrupt GZIP trailer", "Download the file again");
+
+        Path images = dir.resolve("train-images-idx3-ubyte.gz");
+        bytes = Files.readAllBytes(images);
+        bytes[10] = (byte) 0xff;   // the first deflate block's header: block type 3 does not exist
+        Files.write(images, bytes);
+        assertMessage(() -> read(Dataset.MNIST), "train-images-idx3-ubyte.gz", "gzip data is damaged",
+                "invalid block type");
+    }
+
+    @Test
     void anIdxFileCutInsideItsHeaderIsAnError() throws Exception {
         writeMnist(3);
         Files.write(dir.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8});
@@ -180,11 +210,11 @@ class BadInputTest {
     @Test
     void aValidationSetAsLargeAsTheTrainingFilesIsAnError() {
         ImageSet images = SyntheticDatasets.images(InputShape.MNIST, 10, 5, 1);
-        assertMessage(() -> TrainValidationSplit.of(images, 5, 1), "--val-size 5", "between 0 and 4", "hold 5 images");
+        assertUsageMessage(() -> TrainValidationSplit.of(images, 5, 1), "--val-size 5", "between 0 and 4", "hold 5 images");
     }
 
     @Test
     void mnistIsNotDownloaded() {
-        assertMessage(() -> Dataset.MNIST.archive(), "--data", "/usr/share/datasets/fashion-mnist");
+        assertUsageMessage(() -> Dataset.MNIST.archive(), "--data", "/usr/share/datasets/fashion-mnist");
     }
 }

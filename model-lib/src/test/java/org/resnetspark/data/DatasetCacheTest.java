@@ -136,7 +136,7 @@ class DatasetCacheTest {
         bytes[bytes.length / 2] ^= 1;
         Files.write(archive, bytes);
 
-        IllegalStateException error = assertThrows(IllegalStateException.class, () -> cache(true).prepare(served(archiveMd5)));
+        BadInputException error = assertThrows(BadInputException.class, () -> cache(true).prepare(served(archiveMd5)));
         assertTrue(error.getMessage().contains(archive + " has md5 "), error.getMessage());
         assertTrue(error.getMessage().contains("Delete it and run again"), error.getMessage());
     }
@@ -144,7 +144,7 @@ class DatasetCacheTest {
     @Test
     void aChecksumMismatchKeepsNothing() {
         String wrong = "00000000000000000000000000000000";
-        IllegalStateException error = assertThrows(IllegalStateException.class, () -> cache(false).prepare(served(wrong)));
+        IOException error = assertThrows(IOException.class, () -> cache(false).prepare(served(wrong)));
 
         assertTrue(error.getMessage().contains("has md5 " + archiveMd5 + ", expected " + wrong), error.getMessage());
         assertTrue(error.getMessage().contains("deleted; run again to retry"), error.getMessage());
@@ -154,7 +154,7 @@ class DatasetCacheTest {
     @Test
     void aConnectionCutMidFileKeepsNothingAndTheNextRunStartsAgain() throws Exception {
         mode = "half";
-        IllegalStateException error = assertThrows(IllegalStateException.class, () -> cache(false).prepare(served(archiveMd5)));
+        IOException error = assertThrows(IOException.class, () -> cache(false).prepare(served(archiveMd5)));
 
         assertTrue(error.getMessage().contains("failed"), error.getMessage());
         assertTrue(error.getMessage().contains("of " + archiveBytes.length + " bytes"), error.getMessage());
@@ -170,7 +170,7 @@ class DatasetCacheTest {
     @Test
     void anHttpErrorIsReportedWithTheUrl() {
         mode = "missing";
-        IllegalStateException error = assertThrows(IllegalStateException.class, () -> cache(false).prepare(served(archiveMd5)));
+        IOException error = assertThrows(IOException.class, () -> cache(false).prepare(served(archiveMd5)));
         assertTrue(error.getMessage().contains("/cifar-10-binary.tar.gz failed (HTTP 404"), error.getMessage());
         assertDoesNotThrowIo(() -> assertEquals(List.of(), cacheContents()));
     }

@@ -17,6 +17,8 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.shade.jackson.core.type.TypeReference;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.resnetspark.data.BadInputException;
+import org.resnetspark.data.HadoopFileSystems;
 import org.resnetspark.data.ImageSet;
 import org.resnetspark.data.Normalization;
 import org.resnetspark.data.PreparedData;
@@ -80,7 +82,7 @@ final class EvaluateCommand implements Callable<Integer> {
             console.println("runtime: " + NativeRuntime.start());
             Configuration hadoop = sc.hadoopConfiguration();
             Path path = RunFolder.toPath(modelPath);
-            FileSystem fs = FileSystem.get(path.toUri(), hadoop);
+            FileSystem fs = HadoopFileSystems.of(path, hadoop);
             if (!fs.exists(path)) {
                 throw new IllegalArgumentException(modelPath + " does not exist: give a model.zip, a checkpoint or a run folder");
             }
@@ -145,12 +147,12 @@ final class EvaluateCommand implements Callable<Integer> {
         Path path = new Path(model);
         ComputationGraph net;
         Normalization normalization;
-        try (var in = path.getFileSystem(sc.hadoopConfiguration()).open(path)) {
+        try (var in = HadoopFileSystems.of(path, sc.hadoopConfiguration()).open(path)) {
             var restored = ModelSerializer.restoreComputationGraphAndNormalizer(in, false);
             net = restored.getFirst();
             normalization = restored.getSecond() instanceof Normalization saved ? saved : null;
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(model + " is not a readable model (truncated, or not a model.zip or "
+            throw new BadInputException(model + " is not a readable model (truncated, or not a model.zip or "
                     + "checkpoint this program wrote): " + e.getMessage() + ". Give another --model-path.", e);
         }
         if (normalization == null) {

@@ -4,6 +4,7 @@ import org.resnetspark.runtime.CudaCompatibility;
 import org.resnetspark.runtime.NativeRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code spark-submit train-job.jar <subcommand> [options]}: the project's command line. */
 @Command(name = "train-job.jar",
@@ -15,34 +16,48 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Main {
 
-    /** Set to 1 for stack traces with errors. */
+    /** Set to 1 for stack traces with errors, as --verbose does (for a sweep's or a script's runs). */
     static final String DEBUG_VARIABLE = "RESNET_SPARK_DEBUG";
-    private static final boolean DEBUG = "1".equals(System.getenv(DEBUG_VARIABLE));
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print the stack trace with an error (or set " + DEBUG_VARIABLE + "=1).")
+    boolean verbose = "1".equals(System.getenv(DEBUG_VARIABLE));
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs a subcommand and returns its exit code: 0 done, 1 failed, 2 bad usage. */
+    /** Runs a subcommand and returns its exit code (see {@link ExitCode}). */
     public static int run(String... args) {
-        CommandLine commandLine = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine commandLine = new CommandLine(main);
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
-            // One line per failure; the stack trace for those who ask (or report a bug).
-            boolean expected = error instanceof IllegalArgumentException || error instanceof IllegalStateException;
-            cmd.getErr().println("Error: " + (expected ? error.getMessage() : error.toString())
-                    + (expected || DEBUG ? "" : " (" + DEBUG_VARIABLE + "=1 prints the stack trace)"));
-            if (DEBUG) {
+            cmd.getErr().println(errorLine(error, main.verbose));
+            if (main.verbose) {
                 error.printStackTrace(cmd.getErr());
             }
-            return 1;
+            return ExitCode.of(error).code;
         });
         try {
             NativeRuntime.configure();
         } catch (CudaCompatibility.UnsupportedGpuException e) {
             commandLine.getErr().println("Error: " + e.getMessage());
-            return 1;
+            return ExitCode.ENVIRONMENT.code;
         }
         return commandLine.execute(args);
+    }
+
+    /**
+     * One line: the project's own messages as they are (they name the file or flag and say what to
+     * do), anything else with its type; never a Spark job's executor stack trace.
+     */
+    static String errorLine(Throwable error, boolean verbose) {
+        Throwable shown = ExitCode.shown(error);
+        boolean ours = shown instanceof IllegalArgumentException || shown instanceof IllegalStateException;
+        String text = ours && shown.getMessage() != null ? shown.getMessage() : shown.toString();
+        String firstLine = text.lines().findFirst().orElse("").strip();
+        boolean hint = !verbose && !ours;
+        return "Error: " + firstLine + (hint ? " (--verbose prints the stack trace)" : "");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.resnetspark.data.BadInputException;
 import org.resnetspark.data.HadoopDeadlines;
 import org.resnetspark.experiments.Report;
 import org.resnetspark.experiments.RunSummary;
@@ -42,25 +43,41 @@ final class ReportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Reads every run below {@code folders} and writes the report into {@code target}. */
+    /**
+     * Reads every run below {@code folders} and writes the report into {@code target}. A run whose
+     * records are damaged is left out with a warning: one bad folder must not cost a sweep its report.
+     */
     static void writeReport(String title, List<String> folders, RunFolder target, Configuration hadoop, PrintWriter console)
             throws IOException {
-        List<RunSummary> runs = new ArrayList<>();
+        List<String> runFolders = new ArrayList<>();
         for (String folder : folders) {
             RunFolder candidate = new RunFolder(folder, hadoop);
             if (candidate.exists(RunFolder.RUN)) {
-                runs.add(RunSummary.read(folder, hadoop));
+                runFolders.add(folder);
                 continue;
             }
             for (String child : candidate.list(".")) {
                 if (!child.startsWith(".") && candidate.exists(child + "/" + RunFolder.RUN)) {
-                    runs.add(RunSummary.read(candidate.resolve(child).toString(), hadoop));
+                    runFolders.add(candidate.resolve(child).toString());
                 }
             }
         }
-        if (runs.isEmpty()) {
+        if (runFolders.isEmpty()) {
             throw new IllegalArgumentException("No run folders (with run.json) in " + folders);
         }
+        List<RunSummary> runs = new ArrayList<>();
+        List<String> damaged = new ArrayList<>();
+        for (String folder : runFolders) {
+            try {
+                runs.add(RunSummary.read(folder, hadoop));
+            } catch (BadInputException e) {
+                damaged.add(e.getMessage());
+            }
+        }
+        if (runs.isEmpty()) {
+            throw new BadInputException("No readable run in " + folders + ": " + String.join(" ", damaged));
+        }
+        damaged.forEach(message -> console.println("Warning: left out of the report: " + message));
         Report report = new Report(title, runs);
         target.writeString("report.html", report.html());
         target.writeString("report.csv", report.csv());

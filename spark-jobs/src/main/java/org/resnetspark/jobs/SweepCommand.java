@@ -12,6 +12,7 @@ import org.resnetspark.experiments.RunSummary;
 import org.resnetspark.experiments.Sweep;
 import org.resnetspark.training.Checkpoints;
 import org.resnetspark.training.RunFolder;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,11 +49,15 @@ final class SweepCommand implements Callable<Integer> {
         Sweep sweep = Sweep.parse(Files.readString(file), file.toString());
         Configuration hadoop = HadoopDeadlines.configuration();
         RunFolder root = new RunFolder(out != null ? out : "runs/" + sweep.name(), hadoop);
-        root.writeString("sweep.json", sweep.toJson());
         List<Sweep.Point> points = sweep.points();
+        for (Sweep.Point point : points) {
+            checkOptions(sweep.trainArguments(point, root.resolve(point.folder()).toString()), point);
+        }
+        root.writeString("sweep.json", sweep.toJson());
         console.printf("sweep %s: %d points into %s%n", sweep.name(), points.size(), root.root());
 
         List<String> failed = new ArrayList<>();
+        int worstCode = 0;
         int done = 0;
         for (Sweep.Point point : points) {
             done++;
@@ -74,17 +79,32 @@ final class SweepCommand implements Callable<Integer> {
             int code = Main.run(arguments.toArray(String[]::new));
             if (code != 0) {
                 failed.add(point.folder() + " (exit " + code + ")");
+                worstCode = Math.max(worstCode, code);
             }
         }
         if (!dryRun) {
             ReportCommand.writeReport(sweep.name(), List.of(root.root().toString()), root, hadoop, console);
         }
-        if (!failed.isEmpty()) {
-            throw new IllegalStateException(failed.size() + " of " + points.size() + " points failed: " + failed
-                    + "; fix the cause and run the sweep again (finished points are kept)");
-        }
         console.flush();
+        if (!failed.isEmpty()) {
+            // The points' own errors are above; the sweep ends with the exit code of the worst kind.
+            spec.commandLine().getErr().println("Error: " + failed.size() + " of " + points.size() + " points failed: "
+                    + failed + "; fix the cause and run the sweep again (finished points are kept)");
+            return worstCode;
+        }
         return 0;
+    }
+
+    /** A point's train options, parsed as train parses them: a typo in the sweep file stops it before any run. */
+    private void checkOptions(List<String> trainArguments, Sweep.Point point) {
+        List<String> arguments = new ArrayList<>(List.of("train"));
+        arguments.addAll(trainArguments);
+        try {
+            new CommandLine(new Main()).parseArgs(arguments.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(file + ", point " + point.folder() + ": " + e.getMessage()
+                    + ". Fix the sweep file's base or axes (train --help lists the options).");
+        }
     }
 
     /** finished (run.json says so), partial (a run.json or checkpoints: continued with --resume), or new. */

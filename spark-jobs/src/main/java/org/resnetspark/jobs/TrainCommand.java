@@ -107,6 +107,9 @@ final class TrainCommand implements Callable<Integer> {
         try (JavaSparkContext sc = SparkJobs.start("train " + model)) {
             String runtime = NativeRuntime.start();
             console.println("runtime: " + runtime);
+            if (out != null) {
+                new RunFolder(out, sc.hadoopConfiguration());   // a missing s3a:// connector fails now, not after the data
+            }
             ParameterAveraging averaging = averaging(sc.defaultParallelism());
             PreparedData data = dataOptions.prepare(seed, sc.hadoopConfiguration(), console);
             console.println(data.summary());

@@ -36,7 +36,13 @@ public final class SparkJobs {
         System.setProperty("org.deeplearning4j.spark.time.TimeSource",
                 System.getProperty("org.deeplearning4j.spark.time.TimeSource",
                         "org.deeplearning4j.spark.time.SystemClockTimeSource"));
-        JavaSparkContext sc = new JavaSparkContext(conf(appName));
+        SparkConf conf = conf(appName);
+        if (conf.get("spark.master", "").startsWith("local")) {
+            // The executor is this JVM, whose class path spark-submit already gave the jars; shipped
+            // anyway, each run copied the 373 MB jar into Spark's local folder, left behind by a kill -9.
+            conf.remove("spark.jars");
+        }
+        JavaSparkContext sc = new JavaSparkContext(conf);
         // An unreachable or silent hdfs:// or s3a:// endpoint fails in seconds, not never.
         HadoopDeadlines.applyTo(sc.hadoopConfiguration());
         // Lost executors and failed tasks are logged as they happen (a run that survived a lost worker says so).

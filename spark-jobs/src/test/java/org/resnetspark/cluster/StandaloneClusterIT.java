@@ -133,7 +133,7 @@ class StandaloneClusterIT {
         assertEquals("running", JSON.readTree(out.resolve("run.json").toFile()).path("status").asText());
 
         var again = Scripts.run(env, RUN_TIMEOUT, "train.sh", trainArgs(out, 3));
-        assertEquals(1, again.exitCode(), "a run folder with checkpoints needs --resume:\n" + again.output());
+        assertEquals(2, again.exitCode(), "a run folder with checkpoints needs --resume:\n" + again.output());
         assertTrue(again.output().contains("add --resume"), again.output());
 
         var resumed = Scripts.run(env, RUN_TIMEOUT, "train.sh", trainArgs(out, 3, "--resume"));

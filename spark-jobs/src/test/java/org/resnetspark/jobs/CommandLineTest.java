@@ -1,6 +1,7 @@
 package org.resnetspark.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ class CommandLineTest {
     @Test
     void anUnknownModelIsAnErrorThatListsTheAcceptedNames() {
         Cli.Run run = Cli.run("benchmark", "--model", "resnet21");
-        assertEquals(1, run.exitCode());
+        assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("Depth 21") && run.err().contains("6n+2"), run.err());
         assertTrue(run.err().contains("Accepted: ") && run.err().contains("wrn-<depth>-<k>"), run.err());
     }
@@ -56,8 +57,51 @@ class CommandLineTest {
     @Test
     void zeroWorkersIsOneLineNotADivisionByZero() {
         var run = Cli.run("train", "--model", "resnet8", "--workers", "0", "--epochs", "1");
-        assertEquals(1, run.exitCode());
+        assertEquals(2, run.exitCode());
         assertEquals("Error: --workers must be at least 1, got 0", run.err().strip());
+    }
+
+    @Test
+    void verbosePrintsTheStackTraceAfterTheLine() {
+        var quiet = Cli.run("train", "--model", "resnet8", "--workers", "0", "--epochs", "1");
+        var verbose = Cli.run("train", "--model", "resnet8", "--workers", "0", "--epochs", "1", "--verbose");
+        assertEquals(2, verbose.exitCode());
+        assertEquals(quiet.err().strip(), verbose.err().lines().findFirst().orElse(""));
+        assertTrue(verbose.err().contains("\tat org.resnetspark.jobs.TrainCommand"), verbose.err());
+    }
+
+    @Test
+    void anS3aUriWithoutItsConnectorFailsBeforeTheDataIsReadNamingWhatToAdd(@TempDir Path dir) {
+        var run = Cli.run("train", "--model", "resnet8", "--train-size", "64", "--epochs", "1",
+                "--out", "s3a://some-bucket/runs/r8");
+        assertEquals(4, run.exitCode(), run.out() + run.err());
+        String error = run.err().strip();
+        assertEquals(1, error.lines().count(), error);
+        assertTrue(error.startsWith("Error: java.io.IOException: Cannot use s3a://some-bucket/runs/r8: this Spark has no "
+                + "file system for s3a://") && error.contains("--packages org.apache.hadoop:hadoop-aws:3.3.4"), error);
+        assertFalse(run.out().contains("training,"), "stopped before reading the data: " + run.out());
+    }
+
+    @Test
+    void aDamagedRunIsLeftOutOfTheReportWithAWarning(@TempDir Path dir) throws Exception {
+        for (String name : new String[] {"good", "garbled", "broken"}) {
+            Path run = Files.createDirectories(dir.resolve("runs").resolve(name));
+            Files.writeString(run.resolve("run.json"), name.equals("broken") ? "{\"model\": \"resnet8\", "
+                    : "{\"model\": \"resnet8\", \"dataset\": \"synthetic\", \"status\": \"finished\", \"test_error\": 0.25}");
+            Files.writeString(run.resolve("metrics.jsonl"), "{\"epoch\": 1, \"iteration\": 4, \"train_error\": 0.5}\n"
+                    + (name.equals("garbled") ? "garbage\n" : ""));
+        }
+        var report = Cli.run("report", dir.resolve("runs").toString(), "--out", dir.resolve("report").toString());
+        assertEquals(0, report.exitCode(), report.out() + report.err());
+        assertTrue(report.out().contains("report of 1 runs"), report.out());
+        assertTrue(report.out().contains("Warning: left out of the report: ") && report.out().contains("garbled")
+                && report.out().contains("line 2 is not a metrics record"), report.out());
+        assertTrue(report.out().contains("broken") && report.out().contains("is not a run record"), report.out());
+
+        Files.delete(dir.resolve("runs/good/run.json"));
+        var nothing = Cli.run("report", dir.resolve("runs").toString(), "--out", dir.resolve("report").toString());
+        assertEquals(3, nothing.exitCode(), nothing.out() + nothing.err());
+        assertTrue(nothing.err().startsWith("Error: No readable run in "), nothing.err());
     }
 
     @Test

@@ -23,7 +23,7 @@ class DivergenceTest {
         Path run = dir.resolve("run");
         var result = Cli.run("train", "--model", "resnet8", "--train-size", "256", "--train-eval-size", "64",
                 "--val-size", "0", "--epochs", "2", "--lr", "1000", "--out", run.toString());
-        assertEquals(1, result.exitCode(), result.out() + result.err());
+        assertEquals(5, result.exitCode(), result.out() + result.err());
         String error = result.err().strip();
         assertTrue(error.startsWith("Error: Training diverged at epoch 2 (iteration 4): the network's outputs are NaN. "
                 + "The last good checkpoint is kept: "), error);

@@ -22,7 +22,7 @@ class GenerateDataCommandTest {
         Cli.Run run = Cli.run("generate-data", "--dataset", "fashion-mnist", "--gzip", "--train", "10", "--test", "10",
                 "--out", dir.toString());
 
-        assertEquals(1, run.exitCode(), run.err());
+        assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().startsWith("Error: --out " + dir + " already holds dataset files (train-images-idx3-ubyte.gz, "
                 + "t10k-labels-idx1-ubyte.gz): generate-data never replaces data."), run.err());
         assertEquals(1, run.err().lines().count(), run.err());
@@ -35,7 +35,7 @@ class GenerateDataCommandTest {
         Path out = dir.resolve("cifar");
         assertEquals(0, Cli.run("generate-data", "--train", "4", "--test", "2", "--out", out.toString()).exitCode());
         Cli.Run again = Cli.run("generate-data", "--train", "4", "--test", "2", "--out", out.toString());
-        assertEquals(1, again.exitCode());
+        assertEquals(2, again.exitCode());
         assertTrue(again.err().contains("already holds dataset files (data_batch_1.bin"), again.err());
     }
 
@@ -43,7 +43,7 @@ class GenerateDataCommandTest {
     void aFileAsOutIsNamed(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("notes.txt"), "x");
         Cli.Run run = Cli.run("generate-data", "--out", file.toString());
-        assertEquals(1, run.exitCode());
+        assertEquals(2, run.exitCode());
         assertEquals("Error: --out " + file + " is a file: give a folder to write the dataset's files into.",
                 run.err().strip());
     }

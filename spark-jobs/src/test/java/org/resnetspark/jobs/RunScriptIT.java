@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The packaged train-job.jar through submit-scripts/run.sh, as a user without a Spark
@@ -49,10 +51,18 @@ class RunScriptIT {
         return new Result(process.exitValue(), Files.readString(log.toPath(), StandardCharsets.UTF_8));
     }
 
-    @Test
-    void aSignalLeavesTheRunMarkedInterruptedWithHowToContinue(@TempDir Path dir) throws Exception {
+    /**
+     * Ctrl-C and kill (SIGINT, SIGTERM) mark the run interrupted with how to continue, and exit as
+     * the JVM does on that signal; SIGKILL cannot be caught, but must not leave a copy of the
+     * 373 MB jar in Spark's local folder (local mode used to copy it there for every run).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM", "KILL"})
+    void aSignalLeavesTheRunMarkedInterruptedWithHowToContinueAndNoJarCopy(String signal, @TempDir Path dir)
+            throws Exception {
         Path run = dir.resolve("run");
         Path log = dir.resolve("train.log");
+        Path sparkLocal = Files.createDirectories(dir.resolve("spark-local"));
         ProcessBuilder builder = new ProcessBuilder("bash", RUN_SH.toString(), "train", "--model", "resnet8",
                 "--train-size", "2048", "--train-eval-size", "64", "--val-size", "0", "--epochs", "50",
                 "--out", run.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -60,15 +70,24 @@ class RunScriptIT {
         builder.environment().put("RESNET_SPARK_NO_BUILD", "1");
         builder.environment().put("SPARK_MASTER", "local[2]");
         builder.environment().put("DRIVER_MEMORY", "2g");
+        builder.environment().put("SPARK_LOCAL_DIRS", sparkLocal.toString());
         Process process = builder.start();   // run.sh execs the JVM: this is the driver's PID
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (!Files.readString(log).contains("epoch 1/50") && System.nanoTime() < deadline && process.isAlive()) {
             Thread.sleep(500);
         }
         assertTrue(Files.readString(log).contains("epoch 1/50"), Files.readString(log));
-        process.destroy();   // SIGTERM, as kill or a cluster manager sends it
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor());
         assertTrue(process.waitFor(2, TimeUnit.MINUTES), "the driver did not stop");
 
+        try (var files = Files.walk(sparkLocal)) {
+            List<Path> jars = files.filter(f -> f.toString().endsWith(".jar")).toList();
+            assertEquals(List.of(), jars, "Spark's local folder must hold no copy of the jar");
+        }
+        if (signal.equals("KILL")) {
+            return;
+        }
+        assertEquals(signal.equals("INT") ? 130 : 143, process.exitValue());
         String output = Files.readString(log);
         assertTrue(output.contains("Interrupted: ") && output.contains("keeps its checkpoints; run the same command with "
                 + "--resume to continue."), output);

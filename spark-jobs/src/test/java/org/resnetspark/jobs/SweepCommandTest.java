@@ -52,9 +52,28 @@ class SweepCommandTest {
                 axes: {model: [resnet21, resnet8]}
                 """);
         Cli.Run run = Cli.run("sweep", file.toString(), "--out", dir.resolve("sweep").toString());
-        assertEquals(1, run.exitCode());
-        assertTrue(run.err().contains("1 of 2 points failed: [model-resnet21 (exit 1)]") && run.err().contains("run the sweep again"),
+        assertEquals(2, run.exitCode(), "the failing point's exit code: a bad --model");
+        assertTrue(run.err().contains("1 of 2 points failed: [model-resnet21 (exit 2)]") && run.err().contains("run the sweep again"),
                 run.err());
         assertTrue(Files.exists(dir.resolve("sweep/model-resnet8/model.zip")));
+    }
+
+    @Test
+    void anUnknownOptionInTheSweepFileStopsItBeforeAnyRunEvenInADryRun(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("typo.yaml");
+        Files.writeString(file, """
+                name: typo
+                base: {dataset: synthetic, train-size: 64, epochs: 1, batch-size: 32}
+                axes: {model: [resnet8, resnet14]}
+                """);
+        String sweepOut = dir.resolve("sweep").toString();
+        for (String[] args : new String[][] {{"sweep", file.toString(), "--out", sweepOut, "--dry-run"},
+                                             {"sweep", file.toString(), "--out", sweepOut}}) {
+            Cli.Run run = Cli.run(args);
+            assertEquals(2, run.exitCode(), run.out() + run.err());
+            assertEquals(1, run.err().strip().lines().count(), "one line, not train's help per point: " + run.err());
+            assertTrue(run.err().contains("point model-resnet8") && run.err().contains("--batch-size"), run.err());
+            assertFalse(Files.exists(dir.resolve("sweep/model-resnet8")), "nothing ran");
+        }
     }
 }

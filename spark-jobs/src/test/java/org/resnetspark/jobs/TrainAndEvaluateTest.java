@@ -71,7 +71,7 @@ class TrainAndEvaluateTest {
 
         // Another dataset's results never replace the run's own.
         var elsewhere = Cli.run("evaluate", "--model-path", run.toString(), "--dataset", "synthetic");
-        assertEquals(1, elsewhere.exitCode());
+        assertEquals(2, elsewhere.exitCode());
         assertEquals("Error: " + run + " was trained on cifar10; its eval.json stays about that. To evaluate it on "
                 + "synthetic, give --out FOLDER for the results.", elsewhere.err().strip());
         assertArrayEquals(record, Files.readAllBytes(run.resolve("eval.json")));
@@ -81,7 +81,7 @@ class TrainAndEvaluateTest {
                 "--train", "20", "--test", "20").exitCode());
         var otherShape = Cli.run("evaluate", "--model-path", run.toString(), "--dataset", "fashion-mnist",
                 "--data", digits.toString(), "--out", dir.resolve("fashion-eval").toString());
-        assertEquals(1, otherShape.exitCode());
+        assertEquals(2, otherShape.exitCode());
         assertTrue(otherShape.err().strip().matches("Error: .*model\\.zip was trained on 3x32x32 images, but fashion-mnist "
                 + "has 1x28x28: evaluate it on the dataset it was trained on"), otherShape.err());
         assertArrayEquals(record, Files.readAllBytes(run.resolve("eval.json")));
@@ -92,19 +92,19 @@ class TrainAndEvaluateTest {
         assertTrue(Files.exists(dir.resolve("evals/eval-epoch-000001.json")) && Files.exists(dir.resolve("evals/eval-model.json")));
 
         var again = Cli.run(concat(train, "--epochs", "3"));
-        assertEquals(1, again.exitCode());
+        assertEquals(2, again.exitCode());
         assertTrue(again.err().contains("already holds a run") && again.err().contains("--resume"), again.err());
 
         // Resuming is for the same experiment: another model, or another rate without saying so, is refused.
         byte[] runJson = Files.readAllBytes(run.resolve("run.json"));
         String[] asResnet14 = java.util.Arrays.stream(train).map(a -> a.equals("resnet8") ? "resnet14" : a).toArray(String[]::new);
         var otherModel = Cli.run(concat(asResnet14, "--epochs", "3", "--resume"));
-        assertEquals(1, otherModel.exitCode());
+        assertEquals(2, otherModel.exitCode());
         assertTrue(otherModel.err().strip().matches("Error: \\S*" + run + "/? holds another experiment: model was resnet8, "
                 + "now resnet14\\. Resume it with its own settings, add --allow-recipe-change for a deliberate change of "
                 + "the recipe, or give another --out\\."), otherModel.err());
         var otherRate = Cli.run(concat(train, "--epochs", "3", "--resume", "--lr", "0.05"));
-        assertEquals(1, otherRate.exitCode());
+        assertEquals(2, otherRate.exitCode());
         assertTrue(otherRate.err().contains("holds another experiment: recipe learning_rate was 0.1, now 0.05."), otherRate.err());
         assertArrayEquals(runJson, Files.readAllBytes(run.resolve("run.json")));
 
@@ -122,7 +122,7 @@ class TrainAndEvaluateTest {
         RunFolder folder = new RunFolder(out.toString(), new org.apache.hadoop.conf.Configuration());
         try (RunLock held = RunLock.acquire(folder)) {   // another run, still going
             var second = Cli.run(train);
-            assertEquals(1, second.exitCode());
+            assertEquals(2, second.exitCode());
             assertTrue(second.err().contains(" is in use by process " + ProcessHandle.current().pid())
                     && second.err().contains("give another --out"), second.err());
         }
@@ -133,7 +133,7 @@ class TrainAndEvaluateTest {
         }
         byte[] record = Files.readAllBytes(out.resolve("run.json"));
         var again = Cli.run(train);
-        assertEquals(1, again.exitCode());
+        assertEquals(2, again.exitCode());
         assertTrue(again.err().contains("already holds a run (its run.json): add --resume"), again.err());
         assertArrayEquals(record, Files.readAllBytes(out.resolve("run.json")));
     }
@@ -141,7 +141,7 @@ class TrainAndEvaluateTest {
     @Test
     void anEffectiveBatchThatDoesNotDivideIsRefusedWithWhatToDo() {
         var run = Cli.run("train", "--model", "resnet8", "--workers", "3", "--batch", "128", "--epochs", "1");
-        assertEquals(1, run.exitCode());
+        assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("--batch 128 does not divide over 3 workers") && run.err().contains("129"), run.err());
     }
 
@@ -149,7 +149,7 @@ class TrainAndEvaluateTest {
     void aTruncatedModelIsNamedInOneLine(@TempDir Path dir) throws Exception {
         Path model = Files.write(dir.resolve("model.zip"), new byte[] {'P', 'K', 3, 4, 1, 2});
         var run = Cli.run("evaluate", "--model-path", model.toString(), "--dataset", "synthetic", "--train-size", "20");
-        assertEquals(1, run.exitCode());
+        assertEquals(3, run.exitCode());
         assertTrue(run.err().strip().matches("Error: \\S*model\\.zip is not a readable model \\(truncated, or not a "
                 + "model\\.zip or checkpoint this program wrote\\): .*\\. Give another --model-path\\."), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
@@ -158,7 +158,7 @@ class TrainAndEvaluateTest {
     @Test
     void evaluateSaysWhatIsMissing(@TempDir Path dir) {
         var run = Cli.run("evaluate", "--model-path", dir.resolve("nothing").toString());
-        assertEquals(1, run.exitCode());
+        assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("does not exist"), run.err());
     }
 

@@ -72,7 +72,7 @@ class TrainOnDatasetFilesTest {
         Run run = Cli.run("train", "--model", "resnet8", "--dataset", "cifar10", "--data", dir.toString(), "--epochs", "1",
                 "--out", dir.resolve("run").toString());
 
-        assertEquals(1, run.exitCode());
+        assertEquals(3, run.exitCode());
         assertTrue(run.err().startsWith("Error: "), run.err());
         assertTrue(run.err().contains("data_batch_4.bin: 100 bytes is not a whole number of CIFAR-10 records"), run.err());
         assertTrue(!run.out().contains("epoch 1/"), run.out());
@@ -82,7 +82,7 @@ class TrainOnDatasetFilesTest {
     void offlineWithAnEmptyCacheSaysWhatToDo(@TempDir Path dir) {
         Run run = Cli.run("train", "--model", "resnet8", "--dataset", "cifar100", "--offline", "--cache-dir", dir.toString());
 
-        assertEquals(1, run.exitCode());
+        assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("No cifar-100-binary.tar.gz in the dataset cache " + dir), run.err());
         assertTrue(run.err().contains("03b5dce01913d631647c71ecec9e9cb8"), run.err());
     }
