@@ -73,8 +73,14 @@ submit_job() {
     fi
     command+=("${spark_args[@]}" "$jar" "$@")
   else
+    local hadoop_conf=()
     if [[ "$master" == yarn* ]]; then
-      die "YARN needs a Spark installation with YARN support: set SPARK_HOME (and HADOOP_CONF_DIR or YARN_CONF_DIR)"
+      [[ -n "${HADOOP_CONF_DIR:-}${YARN_CONF_DIR:-}" ]] \
+        || die "YARN needs HADOOP_CONF_DIR or YARN_CONF_DIR: the folder with the cluster's yarn-site.xml and core-site.xml"
+      # As spark-class does: the cluster's configuration on the class path (Spark's YARN support is bundled).
+      for dir in "${HADOOP_CONF_DIR:-}" "${YARN_CONF_DIR:-}"; do
+        [[ -z "$dir" ]] || hadoop_conf+=("$dir")
+      done
     fi
     # What spark-class does before starting a JVM: read the configuration folder's spark-env.sh.
     if [[ -f "$SPARK_CONF_DIR/spark-env.sh" ]]; then
@@ -90,8 +96,8 @@ submit_job() {
     fi
     # The configuration folder goes first on the class path, as spark-class does, for log4j2.properties.
     command=(java "${java_opens[@]}" -Xmx"$memory" "${driver_java_options[@]}"
-             -cp "$SPARK_CONF_DIR:$bundled_spark_home/jars/*"
-             org.apache.spark.deploy.SparkSubmit --master "$master" "${spark_args[@]}" "$jar" "$@")
+             -cp "$SPARK_CONF_DIR:$(IFS=:; echo "${hadoop_conf[*]}${hadoop_conf[*]:+:}")$bundled_spark_home/jars/*"
+             org.apache.spark.deploy.SparkSubmit --master "$master" --driver-memory "$memory" "${spark_args[@]}" "$jar" "$@")
   fi
   if [[ "${dry_run:-0}" == 1 ]]; then
     echo "SPARK_CONF_DIR=$SPARK_CONF_DIR"
@@ -115,7 +121,7 @@ Runs '$subcommand' of train-job.jar with the Spark configuration folder of the c
 (cluster-conf/<cluster>/: spark-defaults.conf, spark-env.sh, log4j2.properties). Every option
 not listed here goes to the job unchanged. Submits through \$SPARK_HOME/bin/spark-submit when
 SPARK_HOME is set, otherwise through Spark's own launcher on the jars the build collects
-(local and standalone work without a Spark installation; YARN needs one).
+(YARN too, given HADOOP_CONF_DIR or YARN_CONF_DIR).
 
 Launcher options:
   --cluster KIND        local (default): Spark local mode, one worker per core of this machine
@@ -214,8 +220,8 @@ cluster_main() {
   esac
   if [[ -n "$deploy_mode" ]]; then
     [[ "$deploy_mode" == client || "$deploy_mode" == cluster ]] || die "--deploy-mode is client or cluster, not '$deploy_mode'"
-    [[ "$deploy_mode" == client || -n "${SPARK_HOME:-}" ]] \
-      || die "--deploy-mode cluster needs a Spark installation: set SPARK_HOME"
+    [[ "$deploy_mode" == client || "$cluster" == yarn || -n "${SPARK_HOME:-}" ]] \
+      || die "--deploy-mode cluster needs YARN (--cluster yarn) or a Spark installation (SPARK_HOME)"
     spark_args+=(--deploy-mode "$deploy_mode")
   fi
   if [[ -n "$gpus" ]]; then

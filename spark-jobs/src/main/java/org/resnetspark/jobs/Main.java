@@ -24,7 +24,21 @@ public final class Main {
     boolean verbose = "1".equals(System.getenv(DEBUG_VARIABLE));
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        if (isYarnClusterDriver()) {
+            // This main runs in a thread of YARN's ApplicationMaster: System.exit would end it before
+            // it reports the application's final status, and YARN would call a success a failure.
+            if (code != 0) {
+                throw new IllegalStateException("train-job.jar " + String.join(" ", args) + " ended with exit code " + code);
+            }
+            return;
+        }
+        System.exit(code);
+    }
+
+    private static boolean isYarnClusterDriver() {
+        return System.getProperty("spark.master", "").startsWith("yarn")
+                && "cluster".equals(System.getProperty("spark.submit.deployMode"));
     }
 
     /** Runs a subcommand and returns its exit code (see {@link ExitCode}). */

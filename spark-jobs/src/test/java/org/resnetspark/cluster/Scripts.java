@@ -62,6 +62,8 @@ final class Scripts {
         env.remove("SPARK_MASTER");
         env.remove("SPARK_CONF_DIR");
         env.remove("CUDA_VISIBLE_DEVICES");
+        env.remove("HADOOP_CONF_DIR");
+        env.remove("YARN_CONF_DIR");
         env.put("SPARK_LOCAL_IP", "127.0.0.1");
         env.put("RESNET_SPARK_NO_BUILD", "1");   // the jar under test, never a build started by a test
         env.putAll(environment);

@@ -49,14 +49,14 @@ class SubmitScriptsIT {
         assertFails(Scripts.run("train.sh", "--cluster", "mesos"), "unknown --cluster 'mesos': use local, standalone or yarn");
         assertFails(Scripts.run("train.sh", "--cluster"), "--cluster needs a value");
         assertFails(Scripts.run("train.sh", "--cluster", "yarn", "--model", "resnet8"),
-                "YARN needs a Spark installation with YARN support: set SPARK_HOME");
+                "YARN needs HADOOP_CONF_DIR or YARN_CONF_DIR");
         assertFails(Scripts.run("train.sh", "--cluster", "standalone", "--gpus", "two"), "--gpus needs a whole number");
         assertFails(Scripts.run("train.sh", "--gpus", "1"), "in local mode the job uses the machine's GPU directly");
         assertFails(Scripts.run("evaluate.sh", "--spark-conf", "spark.executor.memory"), "--spark-conf needs KEY=VALUE");
         assertFails(Scripts.run("benchmark.sh", "--cluster", "standalone", "--master", "local[2]"),
                 "--cluster standalone needs a spark://HOST:PORT master");
         assertFails(Scripts.run("train.sh", "--conf-dir", temp.toString()), "no spark-defaults.conf in the configuration folder");
-        assertFails(Scripts.run("train.sh", "--deploy-mode", "cluster"), "--deploy-mode cluster needs a Spark installation");
+        assertFails(Scripts.run("train.sh", "--deploy-mode", "cluster"), "--deploy-mode cluster needs YARN (--cluster yarn) or a Spark installation");
     }
 
     @Test
@@ -67,7 +67,7 @@ class SubmitScriptsIT {
         assertEquals(0, result.exitCode(), result.output());
         String out = result.output();
         assertTrue(out.contains("SPARK_CONF_DIR=" + CONF.resolve("standalone")), out);
-        assertTrue(out.contains("org.apache.spark.deploy.SparkSubmit --master spark://127.0.0.1:7177 "
+        assertTrue(out.contains("org.apache.spark.deploy.SparkSubmit --master spark://127.0.0.1:7177 --driver-memory 4g "
                 + "--conf spark.executor.resource.gpu.amount=2 --conf spark.task.resource.gpu.amount=1 "
                 + "--conf spark.executor.resource.gpu.discoveryScript=" + Scripts.DIR.resolve("find-gpus.sh")
                 + " --conf spark.task.cpus=2 --conf spark.executor.cores=4 --conf spark.executor.memory=3g "), out);
