@@ -63,8 +63,10 @@ class RunScriptIT {
         Path run = dir.resolve("run");
         Path log = dir.resolve("train.log");
         Path sparkLocal = Files.createDirectories(dir.resolve("spark-local"));
-        ProcessBuilder builder = new ProcessBuilder("bash", RUN_SH.toString(), "train", "--model", "resnet8",
-                "--train-size", "2048", "--train-eval-size", "64", "--val-size", "0", "--epochs", "50",
+        // A job started in the background by a script (as CI runs these tests) inherits SIGINT ignored,
+        // and the JVM then keeps ignoring it; a terminal's Ctrl-C finds it at its default, as here.
+        ProcessBuilder builder = new ProcessBuilder("env", "--default-signal=INT", "bash", RUN_SH.toString(), "train",
+                "--model", "resnet8", "--train-size", "2048", "--train-eval-size", "64", "--val-size", "0", "--epochs", "50",
                 "--out", run.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("SPARK_HOME");
         builder.environment().put("RESNET_SPARK_NO_BUILD", "1");
