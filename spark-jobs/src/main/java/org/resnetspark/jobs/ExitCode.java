@@ -32,13 +32,12 @@ enum ExitCode {
 
     /** The kind of an error thrown by a command; a cause deep in a Spark failure decides as well. */
     static ExitCode of(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof DistributedTraining.DivergedException) {
-                return DIVERGED;
-            }
-            if (cause instanceof BadInputException) {
-                return BAD_INPUT;
-            }
+        Throwable shown = shown(error);
+        if (shown instanceof DistributedTraining.DivergedException) {
+            return DIVERGED;
+        }
+        if (shown instanceof BadInputException) {
+            return BAD_INPUT;
         }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof IOException || cause instanceof UncheckedIOException

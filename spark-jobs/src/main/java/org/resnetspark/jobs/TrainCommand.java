@@ -107,9 +107,8 @@ final class TrainCommand implements Callable<Integer> {
         try (JavaSparkContext sc = SparkJobs.start("train " + model)) {
             String runtime = NativeRuntime.start();
             console.println("runtime: " + runtime);
-            if (out != null) {
-                new RunFolder(out, sc.hadoopConfiguration());   // a missing s3a:// connector fails now, not after the data
-            }
+            // Opened before the data is read, so that a missing s3a:// connector fails at once.
+            RunFolder givenOut = out == null ? null : new RunFolder(out, sc.hadoopConfiguration());
             ParameterAveraging averaging = averaging(sc.defaultParallelism());
             PreparedData data = dataOptions.prepare(seed, sc.hadoopConfiguration(), console);
             console.println(data.summary());
@@ -121,8 +120,8 @@ final class TrainCommand implements Callable<Integer> {
                     netSpec.name(), averaging.workers(), averaging.batchPerWorker(), averaging.effectiveBatch(),
                     averagingFrequency, recipe.maxIterations(), perEpoch, recipe.baseRate(averaging.effectiveBatch()));
 
-            String outUri = out != null ? out : "runs/" + netSpec.name() + "-seed" + seed;
-            RunFolder run = new RunFolder(outUri, sc.hadoopConfiguration());
+            RunFolder run = givenOut != null ? givenOut
+                    : new RunFolder("runs/" + netSpec.name() + "-seed" + seed, sc.hadoopConfiguration());
             lock = RunLock.acquire(run);
             Map<String, Object> info = runInfo(sc, netSpec, data, averaging, recipe, runtime);
             if (run.exists(RunFolder.RUN)) {

@@ -135,7 +135,7 @@ class YarnHdfsClusterIT {
         var generated = Scripts.run(Map.of(), Duration.ofMinutes(2), "run.sh", "generate-data", "--dataset", "cifar10",
                 "--train", "256", "--test", "64", "--out", local.toString());
         assertEquals(0, generated.exitCode(), generated.output());
-        fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path("/data/cifar"));
+        fs.copyFromLocalFile(hadoopPath(local.toUri().toString()), hadoopPath("/data/cifar"));
 
         String out = hdfsRoot + "/runs/client";
         var result = Scripts.run(env, RUN_TIMEOUT, "train.sh", onYarn("client", trainArgs(hdfsRoot + "/data/cifar", out, 2)));
@@ -158,11 +158,10 @@ class YarnHdfsClusterIT {
     @Order(2)
     void evaluatesTheHdfsRunFolderOnYarn() throws Exception {
         String out = hdfsRoot + "/runs/client";
-        org.apache.hadoop.fs.Path eval = new org.apache.hadoop.fs.Path(out + "/eval.json");
-        fs.delete(eval, false);
+        fs.delete(hadoopPath(out + "/eval.json"), false);
         var result = Scripts.run(env, RUN_TIMEOUT, "evaluate.sh", onYarn("client", "--model-path", out));
         assertEquals(0, result.exitCode(), result.output() + containerLogs());
-        JsonNode written = JSON.readTree(read(eval));
+        JsonNode written = JSON.readTree(read(out + "/eval.json"));
         assertEquals(64, written.path("images").asInt(), written.toString());
         assertEquals(10, written.path("confusion_matrix").size(), written.toString());
     }
@@ -206,30 +205,33 @@ class YarnHdfsClusterIT {
     }
 
     static JsonNode runJson(String out) throws IOException {
-        return JSON.readTree(read(new org.apache.hadoop.fs.Path(out + "/run.json")));
+        return JSON.readTree(read(out + "/run.json"));
     }
 
     static List<Double> losses(String out) throws IOException {
         List<Double> losses = new ArrayList<>();
-        for (String line : read(new org.apache.hadoop.fs.Path(out + "/metrics.jsonl")).strip().split("\n")) {
+        for (String line : read(out + "/metrics.jsonl").strip().split("\n")) {
             losses.add(JSON.readTree(line).path("train_loss").asDouble());
         }
         return losses;
     }
 
     void assertFinishedRun(String out, int epochs, String output) throws IOException {
-        org.apache.hadoop.fs.Path run = new org.apache.hadoop.fs.Path(out);
-        String metrics = read(new org.apache.hadoop.fs.Path(run, "metrics.jsonl"));
-        assertEquals(epochs, metrics.strip().lines().count(), output);
-        JsonNode runJson = JSON.readTree(read(new org.apache.hadoop.fs.Path(run, "run.json")));
+        assertEquals(epochs, read(out + "/metrics.jsonl").strip().lines().count(), output);
+        JsonNode runJson = runJson(out);
         assertEquals("finished", runJson.path("status").asText(), runJson.toString());
-        assertTrue(fs.getFileStatus(new org.apache.hadoop.fs.Path(run, "model.zip")).getLen() > 10_000, output);
-        JsonNode eval = JSON.readTree(read(new org.apache.hadoop.fs.Path(run, "eval.json")));
+        assertTrue(fs.getFileStatus(hadoopPath(out + "/model.zip")).getLen() > 10_000, output);
+        JsonNode eval = JSON.readTree(read(out + "/eval.json"));
         assertEquals(10, eval.path("confusion_matrix").size(), eval.toString());
     }
 
-    static String read(org.apache.hadoop.fs.Path file) throws IOException {
-        try (var in = fs.open(file)) {
+    /** A Hadoop path (java.nio's Path is the other one in this class). */
+    static org.apache.hadoop.fs.Path hadoopPath(String uri) {
+        return new org.apache.hadoop.fs.Path(uri);
+    }
+
+    static String read(String uri) throws IOException {
+        try (var in = fs.open(hadoopPath(uri))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
