@@ -15,6 +15,11 @@ public record Augmentation(int padding, boolean flip) implements Serializable {
     public static final Augmentation NONE = new Augmentation(0, false);
 
     /** The paper's: 4 pixels of padding, flips where the dataset allows them. */
+    /** As logs and summaries say it: "none" or "pad 4 + random crop + flip". */
+    public String describe() {
+        return padding == 0 && !flip ? "none" : "pad " + padding + " + random crop" + (flip ? " + flip" : "");
+    }
+
     public static Augmentation paper(boolean flip) {
         return new Augmentation(4, flip);
     }

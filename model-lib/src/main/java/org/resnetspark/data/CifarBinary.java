@@ -1,9 +1,10 @@
 package org.resnetspark.data;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
+import java.util.List;
 import org.resnetspark.models.InputShape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * 1024 green, 1024 blue, each 32 rows of 32), no header. CIFAR-10 has one label byte; CIFAR-100
  * two, the coarse (20 superclasses) then the fine label (100 classes), which is the class used.
  */
-public final class CifarBinary {
+public final class CifarBinary implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     public static final CifarBinary CIFAR10 = new CifarBinary("CIFAR-10", 1, 10);
     public static final CifarBinary CIFAR100 = new CifarBinary("CIFAR-100", 2, 100);
@@ -42,11 +45,19 @@ public final class CifarBinary {
         return s.channels() * s.height() * s.width();
     }
 
+    public String name() {
+        return name;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
     /**
-     * Every record of {@code file}. Any whole number of records is accepted (subsets, synthetic
-     * sets) and the count is logged; a partial record or a label out of range is an error.
+     * The records in {@code file}, from its size. Any whole number of records is accepted (subsets,
+     * synthetic sets); a partial record is an error.
      */
-    public ImageSet read(DataFile file) throws IOException {
+    public long records(DataFile file) {
         long length = file.length();
         if (length == 0 || length % recordBytes() != 0) {
             throw new BadInputException(file + ": " + length + " bytes is not a whole number of " + name
@@ -55,22 +66,33 @@ public final class CifarBinary {
                     + " records and " + length % recordBytes() + " bytes of a partial one")
                     + ". The file is truncated or not " + name + " binary; download or generate it again.");
         }
-        int count = Math.toIntExact(length / recordBytes());
-        byte[] pixels = ImageSet.allocate(InputShape.CIFAR, count, file.uri());
-        int[] labels = new int[count];
-        byte[] label = new byte[labelBytes];
-        try (InputStream in = new BufferedInputStream(file.open(), 1 << 16)) {
-            for (int i = 0; i < count; i++) {
-                readFully(in, label, 0, labelBytes, file, i, count);
-                readFully(in, pixels, i * imageBytes(), imageBytes(), file, i, count);
-                labels[i] = checkedLabel(label, file, i);
-            }
-        }
-        LOG.info("{}: {} images", file, count);
-        return new ImageSet(InputShape.CIFAR, numClasses, pixels, labels);
+        return length / recordBytes();
     }
 
-    private int checkedLabel(byte[] label, DataFile file, int record) {
+    /** Every record of {@code file}; a partial record or a label out of range is an error. */
+    public ImageSet read(DataFile file) throws IOException {
+        CifarSource source = new CifarSource(this, List.of(new CifarSource.FileSpan(file.uri(), records(file))));
+        ImageSet images = source.readAll(file.fs().getConf());
+        LOG.info("{}: {} images", file, images.size());
+        return images;
+    }
+
+    /**
+     * Reads {@code count} records from {@code in}, which stands at record {@code first} of
+     * {@code uri} (a file of {@code fileRecords} records), into image {@code at} onwards.
+     */
+    void readRecords(InputStream in, String uri, long first, long fileRecords, int count, byte[] pixels, int[] labels,
+                     int at) throws IOException {
+        byte[] label = new byte[labelBytes];
+        for (int i = 0; i < count; i++) {
+            long record = first + i;
+            readFully(in, label, 0, labelBytes, uri, record, fileRecords);
+            readFully(in, pixels, (at + i) * imageBytes(), imageBytes(), uri, record, fileRecords);
+            labels[at + i] = checkedLabel(label, uri, record);
+        }
+    }
+
+    private int checkedLabel(byte[] label, String file, long record) {
         int fine = label[labelBytes - 1] & 0xff;
         if (fine >= numClasses) {
             throw new BadInputException(file + ": record " + record + " has label " + fine + ", but " + name
@@ -87,14 +109,14 @@ public final class CifarBinary {
     }
 
     /** readNBytes returns fewer bytes than asked only at the end of the stream. */
-    private void readFully(InputStream in, byte[] into, int offset, int length, DataFile file, int record, int count)
-            throws IOException {
+    private static void readFully(InputStream in, byte[] into, int offset, int length, String file, long record,
+                                  long count) throws IOException {
         if (in.readNBytes(into, offset, length) < length) {
             throw truncated(file, record, count);
         }
     }
 
-    private BadInputException truncated(DataFile file, int record, int count) {
+    private static BadInputException truncated(String file, long record, long count) {
         return new BadInputException(file + ": the file ended in record " + record + " of the " + count
                 + " its size announced; it is being written or damaged. Download or generate it again.");
     }

@@ -50,6 +50,11 @@ public final class DataFolder {
         }
     }
 
+    /** The Hadoop configuration its files are read with. */
+    public Configuration hadoop() {
+        return fs.getConf();
+    }
+
     public String uri() {
         return path.toString();
     }

@@ -118,6 +118,15 @@ public enum Dataset {
 
     /** Reads and checks one split from {@code folder} (or from its archive subfolder, when that is what it holds). */
     public ImageSet read(DataFolder folder, Split split) throws IOException {
+        return source(folder, split).readAll(folder.hadoop());
+    }
+
+    /**
+     * One split of {@code folder} (or of its archive subfolder, when that is what it holds), to be
+     * read in parts: the files are found and their sizes and headers checked here, the images
+     * and labels only when a part is read.
+     */
+    public ImageSource source(DataFolder folder, Split split) throws IOException {
         String first = fileNames(split).get(0);
         if (folder.find(first, first + ".gz").isEmpty() && archive != null
                 && folder.subfolder(archive.folder()).find(first).isPresent()) {
@@ -125,15 +134,16 @@ public enum Dataset {
         }
         String what = cliName + " " + split.name().toLowerCase(Locale.ROOT) + " data";
         if (isCifar()) {
-            List<ImageSet> parts = new ArrayList<>();
+            List<CifarSource.FileSpan> files = new ArrayList<>();
             for (String name : fileNames(split)) {
-                parts.add(cifar.read(folder.require(what, name)));
+                DataFile file = folder.require(what, name);
+                files.add(new CifarSource.FileSpan(file.uri(), cifar.records(file)));
             }
-            return ImageSet.concat(parts);
+            return new CifarSource(cifar, files);
         }
         String images = fileNames(split).get(0);
         String labels = fileNames(split).get(1);
-        return IdxFormat.read(folder.require(what, images, images + ".gz"), folder.require(what, labels, labels + ".gz"),
+        return IdxFormat.source(folder.require(what, images, images + ".gz"), folder.require(what, labels, labels + ".gz"),
                 shape, numClasses);
     }
 }

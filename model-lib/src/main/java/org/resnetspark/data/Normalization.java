@@ -89,8 +89,12 @@ public final class Normalization implements DataNormalization {
 
     /** The statistics of {@code mode} over {@code training} (the training split only, never validation or test). */
     public static Normalization fit(Mode mode, ImageSet training) {
-        InputShape shape = training.shape();
-        int bytes = training.imageBytes();
+        return of(mode, training.shape(), mode == Mode.NONE ? null : PixelStatistics.of(training));
+    }
+
+    /** The statistics of {@code mode} from sums over the training split ({@code null} for {@code none}). */
+    public static Normalization of(Mode mode, InputShape shape, PixelStatistics training) {
+        int bytes = shape.channels() * shape.height() * shape.width();
         int plane = shape.height() * shape.width();
         float[] mean = new float[bytes];
         float[] std = new float[bytes];
@@ -98,39 +102,19 @@ public final class Normalization implements DataNormalization {
         if (mode == Mode.NONE) {
             return new Normalization(mode, shape, mean, std);
         }
-        if (training.size() == 0) {
+        if (training.count() == 0) {
             throw new IllegalArgumentException("Cannot compute normalisation statistics on an empty training set");
-        }
-        long[] sums = new long[bytes];
-        byte[] pixels = training.pixels();
-        for (int n = 0; n < training.size(); n++) {
-            int offset = training.offset(n);
-            for (int i = 0; i < bytes; i++) {
-                sums[i] += pixels[offset + i] & 0xff;
-            }
         }
         if (mode == Mode.PIXEL_MEAN) {
             for (int i = 0; i < bytes; i++) {
-                mean[i] = (float) (sums[i] / 255.0 / training.size());
+                mean[i] = (float) training.mean(i);
             }
             return new Normalization(mode, shape, mean, std);
         }
         for (int c = 0; c < shape.channels(); c++) {
-            double count = (double) training.size() * plane;
-            double sum = 0;
-            double sumOfSquares = 0;
-            for (int n = 0; n < training.size(); n++) {
-                int offset = training.offset(n) + c * plane;
-                for (int i = 0; i < plane; i++) {
-                    double v = (pixels[offset + i] & 0xff) / 255.0;
-                    sum += v;
-                    sumOfSquares += v * v;
-                }
-            }
-            double channelMean = sum / count;
-            double channelStd = Math.sqrt(Math.max(sumOfSquares / count - channelMean * channelMean, 0));
-            Arrays.fill(mean, c * plane, (c + 1) * plane, (float) channelMean);
-            Arrays.fill(std, c * plane, (c + 1) * plane, (float) Math.max(channelStd, 1e-3));
+            double[] meanStd = training.channelMeanStd(c);
+            Arrays.fill(mean, c * plane, (c + 1) * plane, (float) meanStd[0]);
+            Arrays.fill(std, c * plane, (c + 1) * plane, (float) Math.max(meanStd[1], 1e-3));
         }
         return new Normalization(mode, shape, mean, std);
     }

@@ -29,7 +29,6 @@ public record PreparedData(String name, ImageSet train, ImageSet validation, Ima
     public String summary() {
         return String.format("%s: %d training, %d validation, %d test images of %s, %d classes; normalization %s; "
                         + "augmentation %s", name, train.size(), validation.size(), test.size(), shape(), numClasses(),
-                normalization, augmentation.padding() == 0 && !augmentation.flip() ? "none"
-                        : "pad " + augmentation.padding() + " + random crop" + (augmentation.flip() ? " + flip" : ""));
+                normalization, augmentation.describe());
     }
 }

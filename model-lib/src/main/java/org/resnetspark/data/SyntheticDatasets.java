@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -25,26 +24,7 @@ public final class SyntheticDatasets {
 
     /** {@code count} images with random labels; the class patterns depend only on {@code seed}. */
     public static ImageSet images(InputShape shape, int numClasses, int count, long seed) {
-        int bytes = shape.channels() * shape.height() * shape.width();
-        SplittableRandom patternRandom = new SplittableRandom(Seeds.mix(seed, 0));
-        int[][] patterns = new int[numClasses][bytes];
-        for (int[] pattern : patterns) {
-            for (int i = 0; i < bytes; i++) {
-                pattern[i] = 40 + patternRandom.nextInt(176);
-            }
-        }
-        SplittableRandom random = new SplittableRandom(Seeds.mix(seed, 1));
-        byte[] pixels = ImageSet.allocate(shape, count, "synthetic set");
-        int[] labels = new int[count];
-        for (int n = 0; n < count; n++) {
-            labels[n] = random.nextInt(numClasses);
-            int[] pattern = patterns[labels[n]];
-            for (int i = 0; i < bytes; i++) {
-                int value = pattern[i] + (int) (40 * random.nextGaussian());
-                pixels[n * bytes + i] = (byte) Math.max(0, Math.min(255, value));
-            }
-        }
-        return new ImageSet(shape, numClasses, pixels, labels);
+        return new SyntheticSource(shape, numClasses, seed, count).generate(0, count);
     }
 
     /**

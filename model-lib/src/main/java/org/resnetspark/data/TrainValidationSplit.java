@@ -12,15 +12,27 @@ public record TrainValidationSplit(ImageSet train, ImageSet validation) {
     private static final long SPLIT_STREAM = 0x5B117L;
 
     public static TrainValidationSplit of(ImageSet all, int validationSize, long seed) {
-        if (validationSize < 0 || validationSize >= all.size()) {
-            throw new IllegalArgumentException("--val-size " + validationSize + " must be between 0 and "
-                    + (all.size() - 1) + ": the training files hold " + all.size() + " images");
+        int[] validation = validationIndices(all.size(), validationSize, seed);
+        int[] train = new int[all.size() - validation.length];
+        for (int i = 0, v = 0, t = 0; i < all.size(); i++) {
+            if (v < validation.length && validation[v] == i) {
+                v++;
+            } else {
+                train[t++] = i;
+            }
         }
-        int[] order = Batches.permutation(all.size(), Seeds.mix(seed, SPLIT_STREAM));
-        int[] validation = Arrays.copyOfRange(order, 0, validationSize);
-        int[] train = Arrays.copyOfRange(order, validationSize, order.length);
-        Arrays.sort(validation);
-        Arrays.sort(train);
         return new TrainValidationSplit(validationSize == 0 ? all : all.select(train), all.select(validation));
+    }
+
+    /** The indices, in ascending order, of the {@code validationSize} images of {@code total} held out. */
+    public static int[] validationIndices(long total, int validationSize, long seed) {
+        if (validationSize < 0 || validationSize >= total) {
+            throw new IllegalArgumentException("--val-size " + validationSize + " must be between 0 and "
+                    + (total - 1) + ": the training files hold " + total + " images");
+        }
+        int[] order = Batches.permutation(Math.toIntExact(total), Seeds.mix(seed, SPLIT_STREAM));
+        int[] validation = Arrays.copyOfRange(order, 0, validationSize);
+        Arrays.sort(validation);
+        return validation;
     }
 }

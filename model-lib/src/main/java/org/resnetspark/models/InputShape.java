@@ -1,7 +1,7 @@
 package org.resnetspark.models;
 
 /** The shape of one input image, channels first. */
-public record InputShape(int channels, int height, int width) {
+public record InputShape(int channels, int height, int width) implements java.io.Serializable {
 
     public static final InputShape CIFAR = new InputShape(3, 32, 32);
     public static final InputShape MNIST = new InputShape(1, 28, 28);

@@ -6,15 +6,16 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.resnetspark.data.Augmentation;
 import org.resnetspark.data.DataFolder;
 import org.resnetspark.data.Dataset;
 import org.resnetspark.data.DatasetCache;
-import org.resnetspark.data.ImageSet;
+import org.resnetspark.data.ImageSource;
 import org.resnetspark.data.Normalization;
-import org.resnetspark.data.PreparedData;
-import org.resnetspark.data.SyntheticDatasets;
+import org.resnetspark.data.SyntheticSource;
 import org.resnetspark.models.InputShape;
+import org.resnetspark.spark.data.DistributedData;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -98,11 +99,14 @@ final class DataOptions {
         return dataset.trim().equalsIgnoreCase(SYNTHETIC);
     }
 
-    /** Reads (or downloads) the dataset, checks it, and applies the protocol; errors stop here, before training. */
-    PreparedData prepare(long seed, Configuration hadoop, PrintWriter log) throws IOException {
+    /**
+     * Finds (or downloads) the dataset and applies the protocol: the files, sizes and headers are
+     * checked here, the images are read by the executors ({@link DistributedData#check}).
+     */
+    DistributedData prepare(JavaSparkContext sc, long seed, PrintWriter log) throws IOException {
         Normalization.Mode mode = Normalization.Mode.parse(normalization);
-        ImageSet trainFiles;
-        ImageSet test;
+        ImageSource trainFiles;
+        ImageSource test;
         String name;
         boolean flipDefault;
         if (isSynthetic()) {
@@ -110,17 +114,17 @@ final class DataOptions {
                 throw new IllegalArgumentException("--train-size must be at least 2");
             }
             int testSize = Math.max(1, syntheticTrainSize / 10);
-            ImageSet all = SyntheticDatasets.images(InputShape.CIFAR, 10, syntheticTrainSize + testSize, seed);
-            trainFiles = all.slice(0, syntheticTrainSize);
-            test = all.slice(syntheticTrainSize, syntheticTrainSize + testSize);
+            ImageSource all = new SyntheticSource(InputShape.CIFAR, 10, seed, syntheticTrainSize + testSize);
+            trainFiles = all.range(0, syntheticTrainSize);
+            test = all.range(syntheticTrainSize, syntheticTrainSize + testSize);
             name = SYNTHETIC;
             flipDefault = true;
         } else {
             Dataset d = Dataset.parse(dataset);
-            DataFolder folder = folder(d, hadoop, log);
-            trainFiles = d.read(folder, Dataset.Split.TRAIN);
-            test = d.read(folder, Dataset.Split.TEST);
-            log.printf("read %d training and %d test images of %s from %s%n", trainFiles.size(), test.size(),
+            DataFolder folder = folder(d, sc.hadoopConfiguration(), log);
+            trainFiles = d.source(folder, Dataset.Split.TRAIN);
+            test = d.source(folder, Dataset.Split.TEST);
+            log.printf("found %d training and %d test images of %s in %s%n", trainFiles.size(), test.size(),
                     d.cliName(), folder.uri());
             name = d.cliName();
             flipDefault = d.flipByDefault();
@@ -129,12 +133,12 @@ final class DataOptions {
             if (trainLimit < 2) {
                 throw new IllegalArgumentException("--train-limit must be at least 2, got " + trainLimit);
             }
-            trainFiles = trainFiles.first(trainLimit);
+            trainFiles = trainFiles.range(0, Math.min(trainLimit, trainFiles.size()));
         }
         int validation = validationSize != null ? validationSize
-                : Math.min(PAPER_VALIDATION_SIZE, trainFiles.size() / 10);
+                : (int) Math.min(PAPER_VALIDATION_SIZE, trainFiles.size() / 10);
         Augmentation augmentation = augment ? Augmentation.paper(flip != null ? flip : flipDefault) : Augmentation.NONE;
-        return PreparedData.of(name, trainFiles, test, validation, mode, augmentation, seed);
+        return DistributedData.of(sc, name, trainFiles, test, validation, mode, augmentation, seed);
     }
 
     private DataFolder folder(Dataset d, Configuration hadoop, PrintWriter log) throws IOException {

@@ -19,9 +19,7 @@ import org.nd4j.shade.jackson.core.type.TypeReference;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.resnetspark.data.BadInputException;
 import org.resnetspark.data.HadoopFileSystems;
-import org.resnetspark.data.ImageSet;
 import org.resnetspark.data.Normalization;
-import org.resnetspark.data.PreparedData;
 import org.resnetspark.models.InputShape;
 import org.resnetspark.runtime.NativeRuntime;
 import org.resnetspark.spark.DistributedTraining;
@@ -29,6 +27,8 @@ import org.resnetspark.spark.EvaluationReport;
 import org.resnetspark.spark.ParameterAveraging;
 import org.resnetspark.spark.SparkEvaluation;
 import org.resnetspark.spark.SparkJobs;
+import org.resnetspark.spark.data.DistributedData;
+import org.resnetspark.spark.data.Examples;
 import org.resnetspark.training.Checkpoints;
 import org.resnetspark.training.RunFolder;
 import picocli.CommandLine.Command;
@@ -118,14 +118,14 @@ final class EvaluateCommand implements Callable<Integer> {
                 models.add(path.toString());
             }
 
-            PreparedData data = dataOptions.prepare(splitSeed, hadoop, console);
-            ImageSet images = switch (split) {
+            DistributedData data = dataOptions.prepare(sc, splitSeed, console);
+            Examples images = switch (split) {
                 case "test" -> data.test();
                 case "validation" -> data.validation();
                 case "train" -> data.train();
                 default -> throw new IllegalArgumentException("Unknown --split '" + split + "'; use test, validation or train");
             };
-            if (images.size() == 0) {
+            if (images.count() == 0) {
                 throw new IllegalArgumentException("The " + split + " split of " + data.name() + " is empty");
             }
             int n = workers != null ? workers : sc.defaultParallelism();
@@ -135,14 +135,14 @@ final class EvaluateCommand implements Callable<Integer> {
                 String name = models.size() == 1 ? "eval.json" : "eval-" + new Path(model).getName().replace(".zip", "") + ".json";
                 outFolder.writeString(name, DistributedTraining.json(result));
                 console.printf(Locale.ROOT, "%s: %s error %.2f%% on %d %s images -> %s%n", new Path(model).getName(),
-                        result.get("model"), result.get("error_percent"), images.size(), split, outFolder.resolve(name));
+                        result.get("model"), result.get("error_percent"), images.count(), split, outFolder.resolve(name));
             }
         }
         console.flush();
         return 0;
     }
 
-    private Map<String, Object> evaluate(JavaSparkContext sc, String model, ImageSet images, PreparedData data,
+    private Map<String, Object> evaluate(JavaSparkContext sc, String model, Examples images, DistributedData data,
                                          int n, Map<String, Object> runInfo) throws IOException {
         Path path = new Path(model);
         ComputationGraph net;
@@ -171,10 +171,10 @@ final class EvaluateCommand implements Callable<Integer> {
                     + " has " + images.numClasses() + ": evaluate it on the dataset it was trained on");
         }
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, new ParameterAveraging(n, batch, 1).trainingMaster(0));
-        Evaluation evaluation = SparkEvaluation.evaluate(sc, sparkNet, images, normalization, n, batch);
+        Evaluation evaluation = SparkEvaluation.evaluate(sparkNet, images, normalization, n, batch);
 
         Map<String, Object> result = EvaluationReport.of(evaluation, images.numClasses(),
-                String.valueOf(runInfo.getOrDefault("model", path.getName())), model, net, data.name(), split, images.size());
+                String.valueOf(runInfo.getOrDefault("model", path.getName())), model, net, data.name(), split, images.count());
         return result;
     }
 

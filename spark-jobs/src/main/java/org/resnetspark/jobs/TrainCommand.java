@@ -13,12 +13,12 @@ import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.resnetspark.data.PreparedData;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.models.ModelSpec;
 import org.resnetspark.runtime.NativeRuntime;
 import org.resnetspark.spark.ClusterEvents;
 import org.resnetspark.spark.DistributedTraining;
+import org.resnetspark.spark.data.DistributedData;
 import org.resnetspark.spark.ParameterAveraging;
 import org.resnetspark.spark.SparkJobs;
 import org.resnetspark.training.RunFolder;
@@ -110,10 +110,11 @@ final class TrainCommand implements Callable<Integer> {
             // Opened before the data is read, so that a missing s3a:// connector fails at once.
             RunFolder givenOut = out == null ? null : new RunFolder(out, sc.hadoopConfiguration());
             ParameterAveraging averaging = averaging(sc.defaultParallelism());
-            PreparedData data = dataOptions.prepare(seed, sc.hadoopConfiguration(), console);
+            DistributedData data = dataOptions.prepare(sc, seed, console);
+            data.check();   // the executors read every file now: bad data stops the job before training
             console.println(data.summary());
             ModelSpec netSpec = ModelRegistry.parse(model, data.numClasses(), data.shape());
-            int perEpoch = DistributedTraining.iterationsPerEpoch(data.train().size(), averaging.effectiveBatch());
+            int perEpoch = DistributedTraining.iterationsPerEpoch(data.train().count(), averaging.effectiveBatch());
             TrainingRecipe recipe = recipeOptions.recipe(perEpoch);
             console.printf("%s: %d workers x %d images = effective batch %d, averaging every %d steps; "
                             + "%d iterations (%d per epoch), learning rate %s%n",
@@ -233,7 +234,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> runInfo(JavaSparkContext sc, ModelSpec netSpec, PreparedData data,
+    private Map<String, Object> runInfo(JavaSparkContext sc, ModelSpec netSpec, DistributedData data,
                                         ParameterAveraging averaging, TrainingRecipe recipe, String runtime) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("status", "running");
@@ -241,8 +242,8 @@ final class TrainCommand implements Callable<Integer> {
         info.put("model", netSpec.name());
         info.put("dataset", data.name());
         info.put("data", dataOptions.recorded());
-        info.put("train_images", data.train().size());
-        info.put("validation_images", data.validation().size());
+        info.put("train_images", data.train().count());
+        info.put("validation_images", data.validation().count());
         info.put("seed", seed);
         info.put("workers", averaging.workers());
         info.put("batch_per_worker", averaging.batchPerWorker());

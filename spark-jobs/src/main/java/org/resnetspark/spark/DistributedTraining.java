@@ -19,12 +19,12 @@ import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.core.JsonProcessingException;
 import org.nd4j.shade.jackson.core.type.TypeReference;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
-import org.resnetspark.data.ImageSet;
-import org.resnetspark.data.PreparedData;
 import org.resnetspark.data.Seeds;
 import org.resnetspark.models.ModelSpec;
 import org.resnetspark.models.ModelSummary;
 import org.resnetspark.models.NetworkOptions;
+import org.resnetspark.spark.data.DistributedData;
+import org.resnetspark.spark.data.Examples;
 import org.resnetspark.spark.data.SparkTrainingSet;
 import org.resnetspark.training.Checkpoints;
 import org.resnetspark.training.Progress;
@@ -68,13 +68,13 @@ public final class DistributedTraining {
 
     private final JavaSparkContext sc;
     private final Settings settings;
-    private final PreparedData data;
+    private final DistributedData data;
     private final RunFolder out;
     private final PrintWriter console;
     private final Checkpoints checkpoints;
     private final List<String> metrics = new ArrayList<>();
 
-    public DistributedTraining(JavaSparkContext sc, Settings settings, PreparedData data, RunFolder out, PrintWriter console) {
+    public DistributedTraining(JavaSparkContext sc, Settings settings, DistributedData data, RunFolder out, PrintWriter console) {
         this.sc = sc;
         this.settings = settings;
         this.data = data;
@@ -84,15 +84,15 @@ public final class DistributedTraining {
     }
 
     /** Global steps of one epoch at the effective batch. */
-    public static int iterationsPerEpoch(int trainImages, int effectiveBatch) {
-        return (trainImages + effectiveBatch - 1) / effectiveBatch;
+    public static int iterationsPerEpoch(long trainImages, int effectiveBatch) {
+        return Math.toIntExact((trainImages + effectiveBatch - 1) / effectiveBatch);
     }
 
     /** Trains to the recipe's last iteration and returns the final network. */
     public ComputationGraph run(Map<String, Object> runInfo) throws IOException {
         TrainingRecipe recipe = settings.recipe();
         ParameterAveraging averaging = settings.averaging();
-        int perEpoch = iterationsPerEpoch(data.train().size(), averaging.effectiveBatch());
+        int perEpoch = iterationsPerEpoch(data.train().count(), averaging.effectiveBatch());
         ISchedule schedule = recipe.schedule(averaging.effectiveBatch(), perEpoch);
         long startNanos = System.nanoTime();
 
@@ -128,10 +128,10 @@ public final class DistributedTraining {
 
         SparkComputationGraph sparkNet = null;
         int totalEpochs = (int) ((recipe.maxIterations() + perEpoch - 1) / perEpoch);
-        try (SparkTrainingSet train = new SparkTrainingSet(sc, data.train(), data.normalization(), data.augmentation(),
+        SparkTrainingSet train = new SparkTrainingSet(data.train(), data.normalization(), data.augmentation(),
                 averaging.workers(), averaging.batchPerWorker(), settings.seed());
-             SparkEvaluation trainProbe = evaluationSet(data.train().first(Math.min(settings.trainEvalSize(), data.train().size())));
-             SparkEvaluation validation = data.validation().size() > 0 ? evaluationSet(data.validation()) : null) {
+        try (SparkEvaluation trainProbe = evaluationSet(data.train().first(settings.trainEvalSize()));
+             SparkEvaluation validation = data.validation().count() > 0 ? evaluationSet(data.validation()) : null) {
             while (iteration < recipe.maxIterations()) {
                 epoch++;
                 long epochStart = System.nanoTime();
@@ -204,17 +204,17 @@ public final class DistributedTraining {
         if (sparkNet == null) {   // resumed from a run that had already finished
             sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster(settings.seed()));
         }
-        if (data.test().size() > 0) {
+        if (data.testCount() > 0) {
             Evaluation test;
             try (SparkEvaluation testSet = evaluationSet(data.test())) {
                 test = evaluateOrDiverge(testSet, sparkNet, epoch, iteration);
             }
             runInfo.put("test_error", 1 - test.accuracy());
-            runInfo.put("test_images", data.test().size());
-            out.writeString(EVAL, json(EvaluationReport.of(test, data.test().numClasses(), settings.model().name(),
-                    out.resolve(RunFolder.MODEL).toString(), net, data.name(), "test", data.test().size())));
+            runInfo.put("test_images", data.testCount());
+            out.writeString(EVAL, json(EvaluationReport.of(test, data.numClasses(), settings.model().name(),
+                    out.resolve(RunFolder.MODEL).toString(), net, data.name(), "test", data.testCount())));
             console.printf(Locale.ROOT, "test error %.2f%% on %d images (%s)%n", 100 * (1 - test.accuracy()),
-                    data.test().size(), out.resolve(EVAL));
+                    data.testCount(), out.resolve(EVAL));
         }
         runInfo.put("parameters", ModelSummary.of(settings.model()).trainableParameters());
         runInfo.put("total_seconds", previousSeconds + (System.nanoTime() - startNanos) / 1e9);
@@ -276,9 +276,9 @@ public final class DistributedTraining {
         }
     }
 
-    /** Images to evaluate on, sent to the executors once for the whole run. */
-    private SparkEvaluation evaluationSet(ImageSet images) {
-        return new SparkEvaluation(sc, images, data.normalization(), settings.averaging().workers(),
+    /** Images to evaluate on, batched once on the executors for the whole run. */
+    private SparkEvaluation evaluationSet(Examples images) {
+        return new SparkEvaluation(images, data.normalization(), settings.averaging().workers(),
                 Math.max(64, settings.averaging().batchPerWorker()));
     }
 

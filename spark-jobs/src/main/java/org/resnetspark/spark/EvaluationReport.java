@@ -18,7 +18,7 @@ public final class EvaluationReport {
      * @param modelPath where the evaluated model is stored
      */
     public static Map<String, Object> of(Evaluation evaluation, int numClasses, String model, String modelPath,
-                                         ComputationGraph net, String dataset, String split, int images) {
+                                         ComputationGraph net, String dataset, String split, long images) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", model);
         result.put("model_path", modelPath);

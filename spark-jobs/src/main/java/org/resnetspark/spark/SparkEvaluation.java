@@ -3,31 +3,28 @@ package org.resnetspark.spark;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.resnetspark.data.Augmentation;
-import org.resnetspark.data.ImageSet;
 import org.resnetspark.data.Normalization;
+import org.resnetspark.spark.data.Examples;
 import org.resnetspark.spark.data.SparkTrainingSet;
 
 /**
- * A set of images to evaluate networks on, on the executors: the images travel once as raw bytes,
- * are normalised there without augmentation, and the batches stay cached, so evaluating every
- * epoch costs only the forward passes.
+ * A set of images to evaluate networks on, on the executors: they are normalised there without
+ * augmentation and the batches stay cached, so evaluating every epoch costs only the forward passes.
  */
 public final class SparkEvaluation implements AutoCloseable {
 
-    private final SparkTrainingSet images;
     private final JavaRDD<DataSet> batches;
     private final int numClasses;
     private final int batchSize;
 
-    public SparkEvaluation(JavaSparkContext sc, ImageSet images, Normalization normalization, int partitions, int batchSize) {
-        this.images = new SparkTrainingSet(sc, images, normalization, Augmentation.NONE, partitions, batchSize, 0);
-        this.batches = this.images.epoch(0).persist(StorageLevel.MEMORY_ONLY());
+    public SparkEvaluation(Examples images, Normalization normalization, int partitions, int batchSize) {
+        this.batches = new SparkTrainingSet(images, normalization, Augmentation.NONE, partitions, batchSize, 0).epoch(0)
+                .persist(StorageLevel.MEMORY_ONLY());
         this.numClasses = images.numClasses();
         this.batchSize = batchSize;
     }
@@ -38,9 +35,9 @@ public final class SparkEvaluation implements AutoCloseable {
     }
 
     /** Evaluates once, then frees the executors' copies. */
-    public static Evaluation evaluate(JavaSparkContext sc, SparkComputationGraph net, ImageSet images,
-                                      Normalization normalization, int partitions, int batchSize) {
-        try (SparkEvaluation set = new SparkEvaluation(sc, images, normalization, partitions, batchSize)) {
+    public static Evaluation evaluate(SparkComputationGraph net, Examples images, Normalization normalization,
+                                      int partitions, int batchSize) {
+        try (SparkEvaluation set = new SparkEvaluation(images, normalization, partitions, batchSize)) {
             return set.evaluate(net);
         }
     }
@@ -56,6 +53,5 @@ public final class SparkEvaluation implements AutoCloseable {
     @Override
     public void close() {
         batches.unpersist(false);
-        images.close();
     }
 }

@@ -2,6 +2,7 @@ package org.resnetspark.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -153,6 +154,23 @@ class TrainAndEvaluateTest {
         assertTrue(run.err().strip().matches("Error: \\S*model\\.zip is not a readable model \\(truncated, or not a "
                 + "model\\.zip or checkpoint this program wrote\\): .*\\. Give another --model-path\\."), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
+    }
+
+    @Test
+    void aDamagedRecordTheExecutorsFindStopsTrainingBeforeItStartsNamingTheFile(@TempDir Path dir) throws Exception {
+        assertEquals(0, Cli.run("generate-data", "--dataset", "cifar10", "--out", dir.toString(),
+                "--train", "100", "--test", "10").exitCode());
+        try (var file = new java.io.RandomAccessFile(dir.resolve("data_batch_2.bin").toFile(), "rw")) {
+            file.seek(5L * 3073);   // the label byte of record 5: only reading the records finds it
+            file.write(200);
+        }
+        var run = Cli.run("train", "--model", "resnet8", "--dataset", "cifar10", "--data", dir.toString(),
+                "--workers", "2", "--batch-per-worker", "8", "--epochs", "1", "--out", dir.resolve("run").toString());
+        assertEquals(3, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().strip().matches("Error: \\S*data_batch_2\\.bin: record 5 has label 200, but CIFAR-10 "
+                + "labels are 0 to 9\\..*"), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertFalse(run.out().contains("epoch 1/1"), run.out());
     }
 
     @Test

@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.resnetspark.data.Augmentation;
-import org.resnetspark.data.ImageSet;
+import org.resnetspark.data.ImageSource;
 import org.resnetspark.data.Normalization;
-import org.resnetspark.data.PreparedData;
-import org.resnetspark.data.SyntheticDatasets;
+import org.resnetspark.data.SyntheticSource;
 import org.resnetspark.models.InputShape;
 import org.resnetspark.models.ModelRegistry;
+import org.resnetspark.spark.data.DistributedData;
 import org.resnetspark.training.Checkpoints;
 import org.resnetspark.training.RunFolder;
 import org.resnetspark.training.TrainingRecipe;
@@ -32,13 +32,13 @@ import org.resnetspark.training.TrainingRecipe;
 class DistributedTrainingTest {
 
     private static JavaSparkContext sc;
-    private static PreparedData data;
+    private static DistributedData data;
 
     @BeforeAll
     static void start() {
         sc = LocalSpark.start("distributed-training");
-        ImageSet all = SyntheticDatasets.images(new InputShape(3, 8, 8), 4, 288, 3);
-        data = PreparedData.of("synthetic", all.slice(0, 256), all.slice(256, 288), 32, Normalization.Mode.PIXEL_MEAN,
+        ImageSource all = new SyntheticSource(new InputShape(3, 8, 8), 4, 3, 288);
+        data = DistributedData.of(sc, "synthetic", all.range(0, 256), all.range(256, 288), 32, Normalization.Mode.PIXEL_MEAN,
                 Augmentation.paper(true), 5);
     }
 

@@ -1,31 +1,23 @@
 package org.resnetspark.spark.data;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.dataset.DataSet;
 import org.resnetspark.data.Augmentation;
 import org.resnetspark.data.BatchBuilder;
-import org.resnetspark.data.ImageSet;
 import org.resnetspark.data.Normalization;
 import org.resnetspark.data.Seeds;
 import scala.Tuple2;
 
 /**
- * The training split as a Spark RDD: decoded once on the driver, parallelised as raw bytes and
- * kept by the executors (3 KB per CIFAR image; spilled to local disk rather than sent again). Each epoch it is reshuffled across
- * {@code partitions} by seeded random keys, and each executor normalises, augments and batches
- * its own examples, so the driver never builds float batches and no file is read again.
+ * Minibatches of a set of examples on the executors, for training: each epoch the examples are
+ * reshuffled across {@code partitions} by seeded random keys, and each executor normalises,
+ * augments and batches its own examples, so the driver never builds float batches.
  */
-public final class SparkTrainingSet implements AutoCloseable {
+public final class SparkTrainingSet {
 
-    /** Parallelised slices stay well below Spark's 128 MB RPC message limit. */
-    private static final long SLICE_BYTES = 16L << 20;
     private static final long SHUFFLE_STREAM = 0x5F0FL;
     private static final long AUGMENT_STREAM = 0xA06L;
 
@@ -38,25 +30,19 @@ public final class SparkTrainingSet implements AutoCloseable {
     private final int batchSize;
     private final long seed;
 
-    public SparkTrainingSet(JavaSparkContext sc, ImageSet train, Normalization normalization, Augmentation augmentation,
+    public SparkTrainingSet(Examples examples, Normalization normalization, Augmentation augmentation,
                             int partitions, int batchSize, long seed) {
-        if (partitions < 1 || batchSize < 1 || train.size() == 0) {
+        if (partitions < 1 || batchSize < 1 || examples.count() == 0) {
             throw new IllegalArgumentException("Need at least one partition, a batch of at least one and a training image");
         }
+        this.examples = examples.rdd();
+        this.count = examples.count();
         this.normalization = normalization;
         this.augmentation = augmentation;
-        this.numClasses = train.numClasses();
+        this.numClasses = examples.numClasses();
         this.partitions = partitions;
         this.batchSize = batchSize;
         this.seed = seed;
-        List<Example> list = new ArrayList<>(train.size());
-        for (int i = 0; i < train.size(); i++) {
-            list.add(new Example(i, train.label(i), train.copyOfImage(i)));
-        }
-        long bytes = (long) train.size() * train.imageBytes();
-        int slices = (int) Math.max(partitions, (bytes + SLICE_BYTES - 1) / SLICE_BYTES);
-        this.examples = sc.parallelize(list, slices).setName("training examples").persist(StorageLevel.MEMORY_AND_DISK());
-        this.count = examples.count();
     }
 
     public long count() {
@@ -116,9 +102,4 @@ public final class SparkTrainingSet implements AutoCloseable {
         };
     }
 
-    /** Frees the executors' copies. */
-    @Override
-    public void close() {
-        examples.unpersist(false);
-    }
 }

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 import org.resnetspark.data.Augmentation;
-import org.resnetspark.data.ImageSet;
 import org.resnetspark.data.Normalization;
 import org.resnetspark.models.InputShape;
 import org.resnetspark.spark.LocalSpark;
@@ -38,15 +37,17 @@ class SparkTrainingSetTest {
     }
 
     /** Image i is filled with the byte i and labelled i % 10: any unpadded output pixel names its image. */
-    private static ImageSet numberedImages(int count) {
-        byte[] pixels = new byte[count * 3072];
-        int[] labels = new int[count];
+    private static Examples numberedImages(int count) {
+        List<Example> examples = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Arrays.fill(pixels, i * 3072, (i + 1) * 3072, (byte) i);
-            labels[i] = i % 10;
+            byte[] pixels = new byte[3072];
+            Arrays.fill(pixels, (byte) i);
+            examples.add(new Example(i, i % 10, pixels));
         }
-        return new ImageSet(InputShape.CIFAR, 10, pixels, labels);
+        return new Examples(sc.parallelize(examples, 3), count, InputShape.CIFAR, 10);
     }
+
+    private static final Normalization NONE = Normalization.of(Normalization.Mode.NONE, InputShape.CIFAR, null);
 
     /** A plain class, not a record: Spark's Kryo cannot create records. */
     static final class Batch implements java.io.Serializable {
@@ -94,44 +95,40 @@ class SparkTrainingSetTest {
 
     @Test
     void everyEpochHoldsEveryImageOnceInANewOrderAcrossTheWorkers() {
-        ImageSet images = numberedImages(200);
-        Normalization none = Normalization.fit(Normalization.Mode.NONE, images);
-        try (SparkTrainingSet set = new SparkTrainingSet(sc, images, none, Augmentation.paper(true), 2, 16, 7)) {
-            assertEquals(200, set.count());
-            List<Batch> epoch0 = collect(set.epoch(0));
-            List<Batch> epoch1 = collect(set.epoch(1));
+        Examples images = numberedImages(200);
+        SparkTrainingSet set = new SparkTrainingSet(images, NONE, Augmentation.paper(true), 2, 16, 7);
+        assertEquals(200, set.count());
+        List<Batch> epoch0 = collect(set.epoch(0));
+        List<Batch> epoch1 = collect(set.epoch(1));
 
-            for (List<Batch> epoch : List.of(epoch0, epoch1)) {
-                List<Integer> ids = order(epoch);
-                assertEquals(200, ids.size());
-                assertEquals(200, new HashSet<>(ids).size());
-                assertTrue(epoch.stream().allMatch(b -> b.ids().size() <= 16));
-                assertEquals(new HashSet<>(List.of(0, 1)), new HashSet<>(epoch.stream().map(Batch::partition).toList()));
-                long inFirst = epoch.stream().filter(b -> b.partition() == 0).mapToLong(b -> b.ids().size()).sum();
-                assertTrue(inFirst > 60 && inFirst < 140, "partition 0 holds " + inFirst + " of 200");
-            }
-            assertFalse(order(epoch0).equals(order(epoch1)), "reshuffled between epochs");
-            // Different partitions in the two epochs: the shuffle crosses workers.
-            assertFalse(epoch0.stream().filter(b -> b.partition() == 0).flatMap(b -> b.ids().stream()).toList()
-                    .containsAll(epoch1.stream().filter(b -> b.partition() == 0).flatMap(b -> b.ids().stream()).toList()));
+        for (List<Batch> epoch : List.of(epoch0, epoch1)) {
+            List<Integer> ids = order(epoch);
+            assertEquals(200, ids.size());
+            assertEquals(200, new HashSet<>(ids).size());
+            assertTrue(epoch.stream().allMatch(b -> b.ids().size() <= 16));
+            assertEquals(new HashSet<>(List.of(0, 1)), new HashSet<>(epoch.stream().map(Batch::partition).toList()));
+            long inFirst = epoch.stream().filter(b -> b.partition() == 0).mapToLong(b -> b.ids().size()).sum();
+            assertTrue(inFirst > 60 && inFirst < 140, "partition 0 holds " + inFirst + " of 200");
         }
+        assertFalse(order(epoch0).equals(order(epoch1)), "reshuffled between epochs");
+        // Different partitions in the two epochs: the shuffle crosses workers.
+        assertFalse(epoch0.stream().filter(b -> b.partition() == 0).flatMap(b -> b.ids().stream()).toList()
+                .containsAll(epoch1.stream().filter(b -> b.partition() == 0).flatMap(b -> b.ids().stream()).toList()));
     }
 
     @Test
     void theSameSeedAndEpochGiveTheSameBatchesAndAugmentation() {
-        ImageSet images = numberedImages(100);
-        Normalization norm = Normalization.fit(Normalization.Mode.NONE, images);
-        try (SparkTrainingSet a = new SparkTrainingSet(sc, images, norm, Augmentation.paper(true), 2, 32, 3);
-             SparkTrainingSet b = new SparkTrainingSet(sc, images, norm, Augmentation.paper(true), 2, 32, 3);
-             SparkTrainingSet otherSeed = new SparkTrainingSet(sc, images, norm, Augmentation.paper(true), 2, 32, 4)) {
-            List<Batch> first = collect(a.epoch(2));
-            List<Batch> second = collect(b.epoch(2));
-            assertEquals(first.size(), second.size());
-            for (int i = 0; i < first.size(); i++) {
-                assertEquals(first.get(i).ids(), second.get(i).ids());
-                assertArrayEquals(first.get(i).features(), second.get(i).features());
-            }
-            assertFalse(order(first).equals(order(collect(otherSeed.epoch(2)))));
+        Examples images = numberedImages(100);
+        SparkTrainingSet a = new SparkTrainingSet(images, NONE, Augmentation.paper(true), 2, 32, 3);
+        SparkTrainingSet b = new SparkTrainingSet(images, NONE, Augmentation.paper(true), 2, 32, 3);
+        SparkTrainingSet otherSeed = new SparkTrainingSet(images, NONE, Augmentation.paper(true), 2, 32, 4);
+        List<Batch> first = collect(a.epoch(2));
+        List<Batch> second = collect(b.epoch(2));
+        assertEquals(first.size(), second.size());
+        for (int i = 0; i < first.size(); i++) {
+            assertEquals(first.get(i).ids(), second.get(i).ids());
+            assertArrayEquals(first.get(i).features(), second.get(i).features());
         }
+        assertFalse(order(first).equals(order(collect(otherSeed.epoch(2)))));
     }
 }

@@ -35,7 +35,7 @@ class TrainOnDatasetFilesTest {
                 "--normalization", "channel-mean-std", "--out", out.toString());
 
         assertEquals(0, run.exitCode(), run.out() + run.err());
-        assertTrue(run.out().contains("read 120 training and 20 test images of fashion-mnist"), run.out());
+        assertTrue(run.out().contains("found 120 training and 20 test images of fashion-mnist"), run.out());
         assertTrue(run.out().contains("fashion-mnist: 100 training, 20 validation, 20 test images of 1x28x28, 10 classes;"
                 + " normalization channel-mean-std"), run.out());
         assertTrue(run.out().contains("augmentation pad 4 + random crop + flip"), run.out());

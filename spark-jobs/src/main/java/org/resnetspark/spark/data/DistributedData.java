@@ -1,0 +1,145 @@
+package org.resnetspark.spark.data;
+
+import java.util.Arrays;
+import java.util.Collections;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.resnetspark.data.Augmentation;
+import org.resnetspark.data.ImageSource;
+import org.resnetspark.data.Normalization;
+import org.resnetspark.data.PixelStatistics;
+import org.resnetspark.data.TrainValidationSplit;
+import org.resnetspark.models.InputShape;
+
+/**
+ * A dataset prepared by the paper's protocol with the executors doing the reading: the driver
+ * knows the files, their sizes and the held-out indices; the executors read the training files
+ * once and keep them, split them into the training and validation sets by those indices, and sum
+ * the normalisation statistics. The same seed gives the same split, numbering and statistics as
+ * {@link org.resnetspark.data.PreparedData} computes in one process.
+ */
+public final class DistributedData implements AutoCloseable {
+
+    private final String name;
+    private final Examples trainingFiles;
+    private final Broadcast<int[]> heldOut;
+    private final Examples train;
+    private final Examples validation;
+    private final ImageSource testSource;
+    private final Normalization.Mode mode;
+    private final Augmentation augmentation;
+    private final JavaSparkContext sc;
+    private Normalization normalization;
+
+    private DistributedData(JavaSparkContext sc, String name, ImageSource trainingFiles, ImageSource test,
+                            int validationSize, Normalization.Mode mode, Augmentation augmentation, long seed) {
+        this.sc = sc;
+        this.name = name;
+        this.testSource = test;
+        this.mode = mode;
+        this.augmentation = augmentation;
+        int[] validationIndices = TrainValidationSplit.validationIndices(trainingFiles.size(), validationSize, seed);
+        this.heldOut = sc.broadcast(validationIndices);
+        Examples files = Examples.read(sc, trainingFiles, sc.defaultParallelism());
+        files.rdd().persist(StorageLevel.MEMORY_AND_DISK());
+        this.trainingFiles = files;
+        Broadcast<int[]> held = heldOut;
+        // Numbered as in the files with the held-out images left out, the numbering PreparedData gives.
+        JavaRDD<Example> trainRdd = files.rdd().flatMap(e -> {
+            int at = Arrays.binarySearch(held.value(), (int) e.index);
+            return at >= 0 ? Collections.emptyIterator()
+                    : Collections.singletonList(new Example(e.index + at + 1, e.label, e.pixels)).iterator();
+        });
+        JavaRDD<Example> validationRdd = files.rdd().flatMap(e -> {
+            int at = Arrays.binarySearch(held.value(), (int) e.index);
+            return at < 0 ? Collections.emptyIterator()
+                    : Collections.singletonList(new Example(at, e.label, e.pixels)).iterator();
+        });
+        this.train = new Examples(trainRdd.setName("training set"), files.count() - validationSize,
+                files.shape(), files.numClasses());
+        this.validation = new Examples(validationRdd.setName("validation set"), validationSize,
+                files.shape(), files.numClasses());
+    }
+
+    /**
+     * The training split of {@code trainingFiles} less {@code validationSize} images held out by
+     * {@code seed}, and the test set. Nothing is read yet: {@link #check} reads.
+     */
+    public static DistributedData of(JavaSparkContext sc, String name, ImageSource trainingFiles, ImageSource test,
+                                     int validationSize, Normalization.Mode mode, Augmentation augmentation, long seed) {
+        return new DistributedData(sc, name, trainingFiles, test, validationSize, mode, augmentation, seed);
+    }
+
+    /**
+     * Reads every file once on the executors, so that a damaged record (a short file, a label out
+     * of range) stops the job before training, naming the file; the training files stay cached.
+     */
+    public void check() {
+        normalization();
+        test().rdd().count();
+    }
+
+    /** The statistics of the training split, summed on the executors (and read there, the first time). */
+    public synchronized Normalization normalization() {
+        if (normalization == null) {
+            if (mode == Normalization.Mode.NONE) {
+                trainingFiles.rdd().count();
+                normalization = Normalization.of(mode, shape(), null);
+            } else {
+                InputShape shape = shape();
+                PixelStatistics sums = train.rdd().treeAggregate(new PixelStatistics(shape),
+                        (s, e) -> s.add(e.pixels, 0), PixelStatistics::merge);
+                normalization = Normalization.of(mode, shape, sums);
+            }
+        }
+        return normalization;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Examples train() {
+        return train;
+    }
+
+    public Examples validation() {
+        return validation;
+    }
+
+    /** The test set, read again each time it is used (it is used once, at the end). */
+    public Examples test() {
+        return Examples.read(sc, testSource, sc.defaultParallelism());
+    }
+
+    public long testCount() {
+        return testSource.size();
+    }
+
+    public Augmentation augmentation() {
+        return augmentation;
+    }
+
+    public InputShape shape() {
+        return trainingFiles.shape();
+    }
+
+    public int numClasses() {
+        return trainingFiles.numClasses();
+    }
+
+    public String summary() {
+        return String.format("%s: %d training, %d validation, %d test images of %s, %d classes; normalization %s; "
+                        + "augmentation %s", name, train.count(), validation.count(), testCount(), shape(), numClasses(),
+                normalization(), augmentation.describe());
+    }
+
+    /** Frees the executors' copies of the training files. */
+    @Override
+    public void close() {
+        trainingFiles.rdd().unpersist(false);
+        heldOut.destroy();
+    }
+}
