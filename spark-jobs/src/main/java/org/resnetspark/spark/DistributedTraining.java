@@ -118,6 +118,8 @@ public final class DistributedTraining {
             warmupDone = Boolean.TRUE.equals(checkpoint.state().get("warmup_done"));
             previousSeconds = ((Number) checkpoint.state().getOrDefault("seconds", 0)).doubleValue();
             restoreMetrics(epoch);
+            // The recipe in effect, not the one saved in the checkpoint: --allow-recipe-change may lower the rate.
+            SgdMomentum.setSchedule(net, warmupDone ? schedule : recipe.warmupSchedule());
             console.printf("Resuming from %s: epoch %d, iteration %d%n", checkpoint.modelFile(), epoch, iteration);
         } else {
             net = settings.model().build(NetworkOptions.defaults()
