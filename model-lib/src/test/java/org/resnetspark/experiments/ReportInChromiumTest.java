@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The report as a person sees it: headless Chromium renders the page; the rendered DOM holds the
- * three charts with their data, and the screenshot shows the series' colours inside the plots.
+ * The report as a person sees it: headless Chromium renders the page 1280 px wide, as on a laptop;
+ * the page does not scroll sideways, the rendered DOM holds the three charts with their data, and
+ * the screenshot shows the series' colours inside the plots.
  * Needs Debian's chromium (submit-scripts/ensure-build-tools.sh installs it).
  */
 class ReportInChromiumTest {
+
+    private static final int LAPTOP_WIDTH = 1280;
 
     private static List<String> chromium(Path profile, String... args) {
         String binary = Files.isExecutable(Path.of("/usr/bin/chromium")) ? "/usr/bin/chromium" : "chromium";
@@ -45,6 +47,14 @@ class ReportInChromiumTest {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(90, TimeUnit.SECONDS), "chromium did not finish");
         return out;
+    }
+
+    /** Runs that differ in every setting: all fifteen columns stay in the table. */
+    private static RunSummary unlikeRun(String model, String dataset, String status, int batch, int workers, int averaging) {
+        return new RunSummary("a-rather-long-run-name-for-" + model + "_batch-" + batch + "_workers-" + workers, Map.of("model", model,
+                "dataset", dataset, "status", status, "test_error", 0.0812, "effective_batch", batch, "workers", workers,
+                "averaging_frequency", averaging, "parameters", 123456789L / batch, "total_seconds", 123456.78),
+                List.of(Map.of("epoch", 1, "validation_error", 0.1234, "seconds", 12345.67, "images_per_second", 12345.67)));
     }
 
     @Test
@@ -79,7 +89,44 @@ class ReportInChromiumTest {
         // The first series' blue (#1f77b4) and the second's red (#d62728) appear in the pictures.
         assertTrue(countColour(image, 0x1f77b4) > 100, "blue series pixels: " + countColour(image, 0x1f77b4));
         assertTrue(countColour(image, 0xd62728) > 100, "red series pixels: " + countColour(image, 0xd62728));
-        ImageIO.write(image, "png", new File(dir.toFile(), "checked.png"));
+    }
+
+    @Test
+    void aTableWithEveryColumnFitsALaptopScreen(@TempDir Path dir) throws Exception {
+        Path page = dir.resolve("report.html");
+        Files.writeString(page, new Report("chromium", List.of(unlikeRun("preact1001", "cifar10", "interrupted", 32, 2, 5),
+                unlikeRun("resnet110", "cifar10", "finished", 64, 4, 10), unlikeRun("plain56", "synthetic", "diverged", 256, 1, 1),
+                unlikeRun("wrn-16-4", "cifar10", "finished", 128, 8, 20))).html());
+        String dom = renderedWithWidth(page, dir);
+        assertEquals(Report.COLUMNS.size(), count(dom, "<th>"), "every column differs");
+        assertTrue(scrollWidth(dom) <= LAPTOP_WIDTH, "the page scrolls sideways: " + scrollWidth(dom) + " px");
+    }
+
+    /**
+     * The DOM of the page rendered 1280 px wide, with the page's scroll width on the body. The
+     * measuring script goes into a copy: the report itself has no scripts.
+     */
+    private static String renderedWithWidth(Path page, Path dir) throws Exception {
+        Path measured = dir.resolve("measured.html");
+        Files.writeString(measured, Files.readString(page).replace("</body>",
+                "<script>document.body.setAttribute('data-scroll-width', document.documentElement.scrollWidth)</script></body>"));
+        return run(chromium(dir.resolve("profile"), "--window-size=" + LAPTOP_WIDTH + ",900", "--dump-dom", measured.toUri().toString()),
+                dir.resolve("dom.log"));
+    }
+
+    private static int scrollWidth(String dom) {
+        Matcher width = Pattern.compile("data-scroll-width=\"([0-9]+)\"").matcher(dom);
+        assertTrue(width.find(), "no scroll width measured: " + dom.substring(0, Math.min(400, dom.length())));
+        return Integer.parseInt(width.group(1));
+    }
+
+    private static int count(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        int count = 0;
+        while (matcher.find()) {
+            count++;
+        }
+        return count;
     }
 
     private static int countColour(BufferedImage image, int rgb) {

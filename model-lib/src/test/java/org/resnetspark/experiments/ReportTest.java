@@ -32,26 +32,74 @@ class ReportTest {
         return new RunSummary(name, info, epochs);
     }
 
-    private final Report report = new Report("depth", List.of(
+    /** A run of a batch-size sweep: resnet20 throughout, one batch size, with the training loss recorded. */
+    private static RunSummary batchRun(int batch, double testError) {
+        RunSummary run = run("batch-" + batch, "resnet20", testError, batch, 0.5, 0.3, 0.2);
+        List<Map<String, Object>> epochs = new ArrayList<>();
+        for (Map<String, Object> epoch : run.epochs()) {
+            Map<String, Object> withLoss = new LinkedHashMap<>(epoch);
+            withLoss.put("train_loss", 2.0 / (int) epoch.get("epoch"));
+            epochs.add(withLoss);
+        }
+        return new RunSummary(run.name(), run.run(), epochs);
+    }
+
+    private final Report depth = new Report("depth", List.of(
             run("a", "resnet20", 0.09, 128, 0.5, 0.3, 0.1),
             run("b", "resnet56", 0.07, 64, 0.6, 0.2, 0.08),
             run("c", "plain20", 0.12, 32, 0.7, 0.4)));
 
+    // Listed as a sweep folder lists them: batch-128 before batch-32.
+    private final Report batchSweep = new Report("batch", List.of(batchRun(128, 0.11), batchRun(32, 0.09), batchRun(64, 0.10)));
+
     @Test
     void tableHasOurNumbersThePapersAndTheDifference() {
-        List<String> row = report.rows().get(0);
+        List<String> row = depth.rows().get(0);
         assertEquals(List.of("a", "resnet20", "cifar10", "finished", "9.00", "10.00", "8.75", "0.25", "269722", "128", "2",
                 "", "14.00", "500.00", "100.00"), row);
-        assertEquals("", report.rows().get(2).get(6), "no published number for plain20 in Table 6");
-        String csv = report.csv();
-        assertTrue(csv.startsWith("run,model,dataset,status,test_error_%"), csv);
+        assertEquals("", depth.rows().get(2).get(6), "no published number for plain20 in Table 6");
+        String csv = depth.csv();
+        assertTrue(csv.startsWith("run,model,dataset,status,test_error_%,best_validation_error_%,paper_error_%,difference_%,"
+                + "parameters,effective_batch,workers,averaging_frequency,seconds_per_epoch,images_per_second,total_seconds\n"), csv);
         assertEquals(4, csv.strip().split("\n").length);
-        assertTrue(report.markdown().contains("| b | resnet56 | cifar10 | finished | 7.00 | 8.00 | 6.97 | 0.03 |"), report.markdown());
+        assertTrue(depth.markdown().contains("| b | resnet56 | cifar10 | finished | 7.00 | 8.00 | 6.97 | 0.03 |"), depth.markdown());
+    }
+
+    @Test
+    void runsAreInNaturalOrderOfTheirNames() {
+        assertEquals(List.of("batch-32", "batch-64", "batch-128"), batchSweep.rows().stream().map(row -> row.get(0)).toList());
+        assertTrue(Report.compareNatural("resnet8", "resnet20") < 0);
+        assertTrue(Report.compareNatural("b", "a10") > 0);
+    }
+
+    @Test
+    void settingsEveryRunSharesAreListedOnceAboveTheTable() {
+        assertEquals(Map.of("model", "resnet20", "dataset", "cifar10", "status", "finished", "paper's test error (%)", "8.75",
+                "parameters", "269722", "workers", "2"), batchSweep.commonSettings());
+        // The batch differs, so it stays; results stay; averaging frequency was recorded by no run.
+        assertEquals(List.of("run", "effective_batch", "test_error_%", "best_validation_error_%", "difference_%",
+                "seconds_per_epoch", "images_per_second", "total_seconds"), keys(batchSweep.tableColumns()));
+
+        String html = batchSweep.html();
+        assertTrue(html.contains("<ul id=\"common\">") && html.contains("<span class=\"name\">model</span> resnet20</li>"), html);
+        String table = html.substring(html.indexOf("<table id=\"runs\">"), html.indexOf("</table>"));
+        assertEquals(List.of("run", "effective batch (images)", "test error (%)", "best validation error (%)",
+                "difference to paper (% points)", "time per epoch (s)", "throughput (images/s)", "total time (s)"), headings(table));
+        assertFalse(table.contains(">resnet20<"), "the shared model is not repeated in every row");
+        assertTrue(table.contains("<tr><td>batch-32</td><td class=\"number\">32</td><td class=\"number\">9.00</td>"), table);
+    }
+
+    @Test
+    void settingsThatDifferComeBeforeTheResults() {
+        assertEquals(List.of("run", "model", "paper_error_%", "effective_batch", "test_error_%", "best_validation_error_%",
+                "difference_%", "seconds_per_epoch", "images_per_second", "total_seconds"), keys(depth.tableColumns()));
+        assertEquals(Map.of("dataset", "cifar10", "status", "finished", "parameters", "269722", "workers", "2"),
+                depth.commonSettings());
     }
 
     @Test
     void chartsHaveAxesLegendsAndOneLinePerSeriesWithTheRunsData() {
-        String html = report.html();
+        String html = depth.html();
         assertFalse(html.contains("<script") || html.contains("http://") && !html.contains("xmlns=\"http://www.w3.org/2000/svg\""),
                 "self-contained");
         for (String id : List.of("error-curves", "time-per-epoch", "error-by-depth")) {
@@ -70,5 +118,18 @@ class ReportTest {
     void ticksAreRoundAndCoverTheRange() {
         assertEquals(List.of(0.0, 20.0, 40.0, 60.0, 80.0, 100.0),
                 java.util.Arrays.stream(SvgChart.ticks(0, 97)).boxed().toList());
+    }
+
+    private static List<String> keys(List<Report.Column> columns) {
+        return columns.stream().map(Report.Column::key).toList();
+    }
+
+    private static List<String> headings(String table) {
+        List<String> headings = new ArrayList<>();
+        Matcher th = Pattern.compile("<th>([^<]*)</th>").matcher(table);
+        while (th.find()) {
+            headings.add(th.group(1));
+        }
+        return headings;
     }
 }
