@@ -7,12 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.resnetspark.models.ModelRegistry;
 
 /**
- * Runs side by side: a table (CSV, Markdown, HTML) and charts (error against iterations as in
- * He et al. 2015 Fig. 6, time per epoch against batch size, test error against depth), with the
- * papers' numbers beside ours.
+ * Runs side by side: a table (CSV, Markdown, HTML) with the papers' numbers beside ours, and charts
+ * that each answer one question: how loss and error went down epoch by epoch (as in He et al. 2015,
+ * Fig. 6), and how test error and time per epoch depend on what a sweep varied.
  */
 public final class Report {
 
@@ -47,6 +49,27 @@ public final class Report {
             new Column("images_per_second", "throughput (images/s)", Kind.RESULT),
             new Column("total_seconds", "total time (s)", Kind.RESULT));
 
+    /** A numeric setting a sweep varies, as the x axis of a chart: its value for a run, or null. */
+    private record Axis(String id, String name, String label, Function<RunSummary, Double> value) {
+    }
+
+    private static final Axis DEPTH = new Axis("depth", "depth", "depth (layers)", Report::depth);
+    /** In the order they are preferred as the x axis. */
+    private static final List<Axis> AXES = List.of(DEPTH,
+            new Axis("effective-batch", "effective batch", "effective batch (images)", run -> run.number("effective_batch")),
+            new Axis("workers", "workers", "workers", run -> run.number("workers")),
+            new Axis("averaging-frequency", "averaging frequency", "averaging frequency (iterations)",
+                    run -> run.number("averaging_frequency")));
+
+    /** A metric of metrics.jsonl, charted against the epoch; scale 100 turns a fraction into %. */
+    private record Curve(String id, String title, String key, String label, double scale) {
+    }
+
+    private static final List<Curve> CURVES = List.of(
+            new Curve("training-loss", "Training loss by epoch", "train_loss", "training loss", 1),
+            new Curve("training-error", "Training error by epoch", "train_error", "training error (%)", 100),
+            new Curve("validation-error", "Validation error by epoch", "validation_error", "validation error (%)", 100));
+
     private static final String STYLE = "body{font-family:sans-serif;margin:24px;color:#222}"
             + "h1{font-size:26px;margin:0 0 14px}h2{font-size:19px;margin:30px 0 8px}"
             + "#common{list-style:none;padding:0;margin:0 0 12px;display:flex;flex-wrap:wrap;gap:4px 22px;font-size:14px}"
@@ -56,7 +79,10 @@ public final class Report {
             + "th{background:#f3f3f3;vertical-align:bottom;font-weight:600;max-width:8em}"
             + "td.number{text-align:right;font-variant-numeric:tabular-nums}"
             + ".note{font-size:13px;color:#555}"
-            + ".chart{display:block;margin:18px 0}";
+            + ".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px 20px}"
+            + ".chart{width:100%;height:auto}"
+            + ".legend{list-style:none;padding:0;margin:6px 0;display:flex;flex-wrap:wrap;gap:4px 22px;font-size:13px}"
+            + ".swatch{vertical-align:middle;margin-right:6px}";
 
     private final String title;
     private final List<RunSummary> runs;
@@ -151,63 +177,119 @@ public final class Report {
         return rows.stream().anyMatch(row -> !row.get(column).isEmpty());
     }
 
-    /** The charts that have data, by element id. */
-    public Map<String, SvgChart> charts() {
-        Map<String, SvgChart> charts = new LinkedHashMap<>();
-        SvgChart curves = new SvgChart("Error during training (dashed: training, solid: validation)", "iteration", "error (%)");
-        SvgChart timing = new SvgChart("Time per epoch against effective batch", "effective batch", "seconds per epoch");
-        SvgChart depth = new SvgChart("Test error against depth", "depth (layers)", "test error (%)");
-        Map<String, List<double[]>> depthByFamily = new LinkedHashMap<>();
-        for (int i = 0; i < runs.size(); i++) {
-            RunSummary run = runs.get(i);
-            List<double[]> train = new ArrayList<>();
-            List<double[]> validation = new ArrayList<>();
-            for (Map<String, Object> epoch : run.epochs()) {
-                Double iteration = RunSummary.number(epoch.get("iteration"));
-                Double t = RunSummary.number(epoch.get("train_error"));
-                Double v = RunSummary.number(epoch.get("validation_error"));
-                if (iteration != null && t != null) {
-                    train.add(new double[] {iteration, 100 * t});
+    /** The page's figures; one with nothing to show is left out. */
+    public List<Figure> figures() {
+        List<Figure> figures = new ArrayList<>(List.of(trainingCurves()));
+        sweptAxis().ifPresent(axis -> figures.add(against(axis)));
+        return figures.stream().filter(figure -> !figure.isEmpty()).toList();
+    }
+
+    /** Loss, training error and validation error by epoch: a chart each, a line per run in the same style in all three. */
+    private Figure trainingCurves() {
+        List<SvgChart> charts = new ArrayList<>();
+        for (Curve curve : CURVES) {
+            SvgChart chart = new SvgChart(curve.id(), curve.title(), "epoch", curve.label());
+            for (int i = 0; i < runs.size(); i++) {
+                List<double[]> points = new ArrayList<>();
+                for (Map<String, Object> epoch : runs.get(i).epochs()) {
+                    Double x = RunSummary.number(epoch.get("epoch"));
+                    Double y = RunSummary.number(epoch.get(curve.key()));
+                    if (x != null && y != null) {
+                        points.add(new double[] {x, curve.scale() * y});
+                    }
                 }
-                if (iteration != null && v != null) {
-                    validation.add(new double[] {iteration, 100 * v});
-                }
+                chart.add(new SvgChart.Series(runs.get(i).name(), points, i));
             }
-            curves.add(new SvgChart.Series(run.name() + " train", train, true, true, i));
-            curves.add(new SvgChart.Series(run.name() + " validation", validation, true, false, i));
-            Double batch = run.number("effective_batch");
-            Double seconds = run.meanEpochSeconds();
-            if (batch != null && seconds != null) {
-                timing.add(new SvgChart.Series(run.name(), List.of(new double[] {batch, seconds}), false, false, i));
+            charts.add(chart);
+        }
+        return new Figure("training-curves", "Training curves", charts);
+    }
+
+    /** Test error and time per epoch along an axis: a line per group of runs that agree on everything else. */
+    private Figure against(Axis axis) {
+        SvgChart error = new SvgChart("test-error-by-" + axis.id(), "Test error against " + axis.name(), axis.label(),
+                "test error (%)");
+        SvgChart time = new SvgChart("epoch-time-by-" + axis.id(), "Time per epoch against " + axis.name(), axis.label(),
+                "time per epoch (s)");
+        int style = 0;
+        for (Map.Entry<String, List<RunSummary>> line : linesAlong(axis).entrySet()) {
+            error.add(new SvgChart.Series(line.getKey(), points(line.getValue(), axis, run -> percent(run.testError())), style));
+            time.add(new SvgChart.Series(line.getKey(), points(line.getValue(), axis, RunSummary::meanEpochSeconds), style));
+            style++;
+        }
+        return new Figure("against-" + axis.id(), "Test error and time per epoch against " + axis.name(), List.of(error, time));
+    }
+
+    /** The first axis along which some line has two or more points: one column of dots would say nothing. */
+    private Optional<Axis> sweptAxis() {
+        return AXES.stream().filter(axis -> linesAlong(axis).values().stream()
+                .anyMatch(line -> line.stream().map(axis.value()).distinct().count() > 1)).findFirst();
+    }
+
+    /** The runs that have a value on the axis, grouped by the name of their line. */
+    private Map<String, List<RunSummary>> linesAlong(Axis axis) {
+        Map<String, List<RunSummary>> lines = new LinkedHashMap<>();
+        for (RunSummary run : runs) {
+            if (axis.value().apply(run) != null) {
+                lines.computeIfAbsent(lineName(run, axis), name -> new ArrayList<>()).add(run);
             }
-            Double test = run.testError();
-            if (test != null) {
-                try {
-                    var spec = ModelRegistry.parse(run.model());
-                    String family = run.model().replaceAll("[0-9].*", "");
-                    depthByFamily.computeIfAbsent(family, k -> new ArrayList<>()).add(new double[] {spec.depth(), 100 * test});
-                } catch (IllegalArgumentException e) {
-                    // not a registry name: no depth to plot
-                }
+        }
+        return lines;
+    }
+
+    /** What tells a run apart from the others besides the axis: its model, dataset and the other axes that vary. */
+    private String lineName(RunSummary run, Axis axis) {
+        List<String> parts = new ArrayList<>();
+        // Along depth a line is a family (plain against resnet); along anything else, a model.
+        Function<RunSummary, String> model = axis == DEPTH ? Report::family : RunSummary::model;
+        if (varies(model)) {
+            parts.add(model.apply(run));
+        }
+        if (varies(RunSummary::dataset)) {
+            parts.add(run.dataset());
+        }
+        for (Axis other : AXES) {
+            if (other != axis && other != DEPTH && varies(other.value())) {   // the model names its depth already
+                parts.add(other.name() + " " + integer(other.value().apply(run)));
             }
         }
-        int colour = 0;
-        for (var entry : depthByFamily.entrySet()) {
-            List<double[]> points = new ArrayList<>(entry.getValue());
-            points.sort((a, b) -> Double.compare(a[0], b[0]));
-            boolean severalDepths = points.stream().mapToDouble(p -> p[0]).distinct().count() > 1;
-            depth.add(new SvgChart.Series(entry.getKey(), points, severalDepths, false, colour++));
+        return parts.isEmpty() ? "all runs" : String.join(", ", parts);
+    }
+
+    private boolean varies(Function<RunSummary, ?> setting) {
+        return runs.stream().map(setting).distinct().count() > 1;
+    }
+
+    private static List<double[]> points(List<RunSummary> runs, Axis axis, Function<RunSummary, Double> y) {
+        List<double[]> points = new ArrayList<>();
+        for (RunSummary run : runs) {
+            Double xValue = axis.value().apply(run);
+            Double yValue = y.apply(run);
+            if (xValue != null && yValue != null) {
+                points.add(new double[] {xValue, yValue});
+            }
         }
-        if (!curves.isEmpty()) {
-            charts.put("error-curves", curves);
+        points.sort(Comparator.comparingDouble(p -> p[0]));
+        return points;
+    }
+
+    /** The number of layers of a registry model, or null for a name the registry does not know. */
+    private static Double depth(RunSummary run) {
+        try {
+            return (double) ModelRegistry.parse(run.model()).depth();
+        } catch (IllegalArgumentException e) {
+            return null;
         }
-        if (!timing.isEmpty()) {
-            charts.put("time-per-epoch", timing);
+    }
+
+    /** The model without its depth: resnet20 and resnet56 are "resnet", resnet8-k1 is "resnet-k1". */
+    private static String family(RunSummary run) {
+        Double depth = depth(run);
+        if (depth == null) {
+            return run.model();
         }
-        if (!depth.isEmpty()) {
-            charts.put("error-by-depth", depth);
-        }
-        return charts;
+        String family = run.model().replaceFirst("(?<![0-9])" + depth.intValue() + "(?![0-9])", "").replace("--", "-");
+        return family.replaceAll("^-|-$", "");
     }
 
     /** A self-contained page: no scripts, no external files; fits a laptop screen 1280 px wide. */
@@ -241,7 +323,7 @@ public final class Report {
         if (someRunHas(keys().indexOf("paper_error_%"))) {
             html.append("<p class=\"note\">Paper: ").append(SvgChart.escape(PaperResults.SOURCES)).append(".</p>\n");
         }
-        charts().forEach((id, chart) -> html.append(chart.render(id)));
+        figures().forEach(figure -> html.append(figure.render()));
         return html.append("</body></html>\n").toString();
     }
 

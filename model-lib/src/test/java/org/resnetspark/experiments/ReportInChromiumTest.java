@@ -1,6 +1,7 @@
 package org.resnetspark.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The report as a person sees it: headless Chromium renders the page 1280 px wide, as on a laptop;
- * the page does not scroll sideways, the rendered DOM holds the three charts with their data, and
- * the screenshot shows the series' colours inside the plots.
+ * the rendered DOM holds one chart per question with the runs' data, the page does not scroll
+ * sideways, and the screenshot shows the series' colours inside the plots.
  * Needs Debian's chromium (submit-scripts/ensure-build-tools.sh installs it).
  */
 class ReportInChromiumTest {
@@ -49,6 +50,18 @@ class ReportInChromiumTest {
         return out;
     }
 
+    /** A run of a batch-size sweep as the trainer records it, with a long folder name. */
+    private static RunSummary sweepRun(int batch, int workers) {
+        List<Map<String, Object>> epochs = new ArrayList<>();
+        for (int epoch = 1; epoch <= 5; epoch++) {
+            epochs.add(Map.of("epoch", epoch, "train_loss", 2.0 / epoch, "train_error", 0.6 / epoch + batch / 2000.0,
+                    "validation_error", 0.65 / epoch + batch / 2000.0, "seconds", 4000.0 / batch / workers, "images_per_second", 50.0 * batch));
+        }
+        return new RunSummary("model-resnet20_batch-" + batch + "_workers-" + workers, Map.of("model", "resnet20", "dataset", "cifar10",
+                "status", "finished", "test_error", 0.08 + batch / 2000.0, "effective_batch", batch, "workers", workers,
+                "averaging_frequency", 5, "parameters", 272474, "total_seconds", 20000.0 / batch / workers), epochs);
+    }
+
     /** Runs that differ in every setting: all fifteen columns stay in the table. */
     private static RunSummary unlikeRun(String model, String dataset, String status, int batch, int workers, int averaging) {
         return new RunSummary("a-rather-long-run-name-for-" + model + "_batch-" + batch + "_workers-" + workers, Map.of("model", model,
@@ -58,34 +71,32 @@ class ReportInChromiumTest {
     }
 
     @Test
-    void chromiumShowsThreeChartsWithTheirData(@TempDir Path dir) throws Exception {
-        RunSummary a = new RunSummary("resnet20-run", Map.of("model", "resnet20", "dataset", "cifar10", "status", "finished",
-                "test_error", 0.09, "effective_batch", 128),
-                List.of(Map.of("iteration", 100, "train_error", 0.6, "validation_error", 0.7, "seconds", 30.0),
-                        Map.of("iteration", 200, "train_error", 0.3, "validation_error", 0.35, "seconds", 30.0)));
-        RunSummary b = new RunSummary("resnet56-run", Map.of("model", "resnet56", "dataset", "cifar10", "status", "finished",
-                "test_error", 0.07, "effective_batch", 64),
-                List.of(Map.of("iteration", 100, "train_error", 0.5, "validation_error", 0.6, "seconds", 70.0),
-                        Map.of("iteration", 200, "train_error", 0.2, "validation_error", 0.25, "seconds", 70.0)));
+    void aSweepReportShowsOneChartPerQuestionAndFitsALaptopScreen(@TempDir Path dir) throws Exception {
+        List<RunSummary> sweep = new ArrayList<>();
+        for (int batch : List.of(32, 64, 128, 256)) {
+            for (int workers : List.of(1, 2)) {
+                sweep.add(sweepRun(batch, workers));
+            }
+        }
         Path page = dir.resolve("report.html");
-        Files.writeString(page, new Report("chromium", List.of(a, b)).html());
+        Files.writeString(page, new Report("chromium", sweep).html());
 
-        String dom = run(chromium(dir.resolve("profile"), "--dump-dom", page.toUri().toString()), dir.resolve("dom.log"));
-        for (String id : List.of("error-curves", "time-per-epoch", "error-by-depth")) {
+        String dom = renderedWithWidth(page, dir);
+        for (String id : List.of("training-loss", "training-error", "validation-error", "test-error-by-effective-batch",
+                "epoch-time-by-effective-batch")) {
             assertTrue(dom.contains("<svg id=\"" + id + "\""), id + " not rendered: " + dom.substring(0, Math.min(400, dom.length())));
         }
-        Matcher lines = Pattern.compile("<polyline class=\"series\" data-name=\"[^\"]+\" points=\"[0-9., ]+\"").matcher(dom);
-        int series = 0;
-        while (lines.find()) {
-            series++;
-        }
-        assertEquals(5, series, "4 error curves and the depth line");
+        assertFalse(dom.contains("by-depth"), "every run is resnet20");
+        assertEquals(8 * 3 + 2 * 2, count(dom, "<polyline class=\"series\" data-name=\"[^\"]+\" points=\"[0-9., ]+\""),
+                "a line per run in each of the three curve charts, a line per worker count in the two charts against batch");
+        assertEquals(8 + 2, count(dom, "<li><svg class=\"swatch\""), "each legend names its series once");
+        assertTrue(scrollWidth(dom) <= LAPTOP_WIDTH, "the page scrolls sideways: " + scrollWidth(dom) + " px");
 
         Path png = dir.resolve("report.png");
-        run(chromium(dir.resolve("profile"), "--window-size=1000,1700", "--screenshot=" + png, page.toUri().toString()),
+        run(chromium(dir.resolve("profile"), "--window-size=" + LAPTOP_WIDTH + ",1600", "--screenshot=" + png, page.toUri().toString()),
                 dir.resolve("shot.log"));
         BufferedImage image = ImageIO.read(png.toFile());
-        assertTrue(image != null && image.getWidth() == 1000, "screenshot " + png);
+        assertTrue(image != null && image.getWidth() == LAPTOP_WIDTH, "screenshot " + png);
         // The first series' blue (#1f77b4) and the second's red (#d62728) appear in the pictures.
         assertTrue(countColour(image, 0x1f77b4) > 100, "blue series pixels: " + countColour(image, 0x1f77b4));
         assertTrue(countColour(image, 0xd62728) > 100, "red series pixels: " + countColour(image, 0xd62728));

@@ -2,9 +2,11 @@ package org.resnetspark.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,26 +100,81 @@ class ReportTest {
     }
 
     @Test
-    void chartsHaveAxesLegendsAndOneLinePerSeriesWithTheRunsData() {
-        String html = depth.html();
+    void aBatchSweepHasOneChartPerQuestionAndNoDepthChart() {
+        List<Figure> figures = batchSweep.figures();
+        assertEquals(List.of("training-curves", "against-effective-batch"), figures.stream().map(Figure::id).toList());
+        assertEquals(List.of("training-loss", "training-error", "validation-error"), chartIds(figures.get(0)));
+        assertEquals(List.of("test-error-by-effective-batch", "epoch-time-by-effective-batch"), chartIds(figures.get(1)));
+        assertEquals(List.of("batch-32", "batch-64", "batch-128"), names(figures.get(0).legend()),
+                "one legend entry per run, below the three curve charts");
+        assertEquals(List.of("all runs"), names(figures.get(1).legend()), "nothing but the batch differs: one line");
+
+        String html = batchSweep.html();
+        assertFalse(html.contains("depth"), "every run is resnet20: a chart against depth would be one column of dots");
         assertFalse(html.contains("<script") || html.contains("http://") && !html.contains("xmlns=\"http://www.w3.org/2000/svg\""),
                 "self-contained");
-        for (String id : List.of("error-curves", "time-per-epoch", "error-by-depth")) {
-            assertTrue(html.contains("<svg id=\"" + id + "\""), id);
+        for (String label : List.of("epoch", "training loss", "training error (%)", "validation error (%)", "test error (%)",
+                "time per epoch (s)", "effective batch (images)")) {
+            assertTrue(html.contains(">" + label + "</text>"), "axis label " + label);
         }
-        assertTrue(html.contains(">iteration</text>") && html.contains(">error (%)</text>"), "axis labels");
-        assertTrue(html.contains(">a validation</text>") && html.contains(">c train</text>"), "legend");
-        Matcher line = Pattern.compile("<polyline class=\"series\" data-name=\"b validation\" points=\"([^\"]+)\"").matcher(html);
-        assertTrue(line.find(), html);
-        assertEquals(3, line.group(1).split(" ").length, "one point per epoch");
-        // error-by-depth: the resnet family as a line (20 and 56 layers), plain20 as a single point.
-        assertTrue(html.contains("data-name=\"resnet\" points=\""), html);
+        // Test error against batch: 32, 64 and 128 in order, 9, 10 and 11 %.
+        SvgChart.Series line = figures.get(1).charts().get(0).series().get(0);
+        assertEquals(List.of(32.0, 64.0, 128.0), line.points().stream().map(p -> p[0]).toList());
+        assertEquals(11.0, line.points().get(2)[1], 1e-9);
+    }
+
+    @Test
+    void eachCurveHasOnePointPerEpochAndARunKeepsItsColourInEveryChart() {
+        String html = depth.html();
+        Matcher validation = line(html, "validation-error", "b");
+        assertTrue(validation.find(), html);
+        assertEquals(3, validation.group(1).split(" ").length, "one point per epoch");
+        Matcher training = line(html, "training-error", "b");
+        assertTrue(training.find(), html);
+        assertEquals(validation.group(2), training.group(2), "run b's colour");
+        assertFalse(html.contains("id=\"training-loss\""), "no run recorded its loss: no loss chart");
+    }
+
+    @Test
+    void aDepthChartNeedsAFamilyAtTwoDepths() {
+        Report depthSweep = new Report("depth", List.of(run("a", "resnet20", 0.09, 128, 0.5), run("b", "resnet56", 0.07, 128, 0.6),
+                run("c", "plain20", 0.12, 128, 0.7)));
+        Figure byDepth = depthSweep.figures().get(1);
+        assertEquals(List.of("test-error-by-depth", "epoch-time-by-depth"), chartIds(byDepth));
+        assertEquals(List.of("resnet", "plain"), names(byDepth.legend()));
+        List<SvgChart.Series> lines = byDepth.charts().get(0).series();
+        assertEquals(List.of(20.0, 56.0), lines.get(0).points().stream().map(p -> p[0]).toList());
+        assertEquals(1, lines.get(1).points().size(), "plain20 alone");
+        assertTrue(depthSweep.html().contains(">depth (layers)</text>"));
+
+        Report oneDepthEach = new Report("no line", List.of(run("a", "resnet20", 0.09, 128, 0.5), run("c", "plain56", 0.12, 128, 0.7)));
+        assertEquals(List.of("training-curves"), oneDepthEach.figures().stream().map(Figure::id).toList(),
+                "two families with one depth each: nothing to show against depth");
+        assertEquals(List.of("training-curves"), depth.figures().stream().map(Figure::id).toList(),
+                "resnet20 and resnet56 at different batch sizes: no line holds everything else fixed");
+    }
+
+    @Test
+    void stylesStayDistinctPastTheTenColours() {
+        assertNotEquals(SvgChart.swatch(0), SvgChart.swatch(10));
+        assertEquals(SvgChart.colour(0), SvgChart.colour(10));
+        assertTrue(SvgChart.swatch(10).contains("stroke-dasharray"), SvgChart.swatch(10));
     }
 
     @Test
     void ticksAreRoundAndCoverTheRange() {
-        assertEquals(List.of(0.0, 20.0, 40.0, 60.0, 80.0, 100.0),
-                java.util.Arrays.stream(SvgChart.ticks(0, 97)).boxed().toList());
+        assertEquals(List.of(0.0, 20.0, 40.0, 60.0, 80.0, 100.0), Arrays.stream(SvgChart.ticks(0, 97, false)).boxed().toList());
+        assertEquals(List.of(1.0, 2.0, 3.0), Arrays.stream(SvgChart.ticks(1, 3, true)).boxed().toList(), "no epoch 1.5");
+        assertEquals("0.5", SvgChart.label(0.5));
+        assertEquals("0.3", SvgChart.label(0.1 + 0.2));
+        assertEquals("25", SvgChart.label(25));
+    }
+
+    /** The points and colour of a series' line in one chart. */
+    private static Matcher line(String html, String chart, String series) {
+        String svg = html.substring(html.indexOf("<svg id=\"" + chart + "\""));
+        return Pattern.compile("data-name=\"" + series + "\" points=\"([^\"]+)\" fill=\"none\" stroke=\"(#[0-9a-f]+)\"")
+                .matcher(svg.substring(0, svg.indexOf("</svg>")));
     }
 
     private static List<String> keys(List<Report.Column> columns) {
@@ -131,5 +188,13 @@ class ReportTest {
             headings.add(th.group(1));
         }
         return headings;
+    }
+
+    private static List<String> chartIds(Figure figure) {
+        return figure.charts().stream().map(SvgChart::id).toList();
+    }
+
+    private static List<String> names(List<SvgChart.Series> series) {
+        return series.stream().map(SvgChart.Series::name).toList();
     }
 }
