@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 
 /** Turns run folders (or sweep folders) into report.html, report.csv and report.md. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Compare runs: a self-contained HTML page with charts (error against iterations, time per epoch "
-                + "against batch, error against depth) and a CSV and Markdown table, with the papers' numbers beside ours."})
+        description = {"Compare runs: a self-contained HTML page with charts (loss and error by epoch; test error and time "
+                + "per epoch against the depth, batch, workers or averaging frequency a sweep varied) and a CSV and Markdown "
+                + "table, with the papers' numbers beside ours."})
 final class ReportCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "FOLDER", description = "Run folders, or folders of runs (a sweep's --out).")

@@ -30,7 +30,7 @@ class SweepCommandTest {
         }
         String csv = Files.readString(out.resolve("report.csv"));
         assertEquals(3, csv.strip().split("\n").length, csv);
-        assertTrue(Files.readString(out.resolve("report.html")).contains("<svg id=\"error-curves\""));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("<svg id=\"training-loss\""));
 
         // As if the sweep had been killed during the second point: its run is not finished, its checkpoint is there.
         Path run = out.resolve("batch-32").resolve("run.json");
