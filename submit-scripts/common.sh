@@ -160,6 +160,18 @@ conf_value() {
   echo "$value"
 }
 
+# Spark's jars reach YARN's containers from an archive uploaded to the cluster once and reused by
+# every run (spark.yarn.archive), not zipped and uploaded again by each spark-submit. YarnLibraries
+# prints the archive's URI (nothing if it could not upload: Spark then uploads as usual).
+keep_spark_jars_on_yarn() {
+  local jars_dir="${SPARK_HOME:-$bundled_spark_home}/jars" archive
+  local class_path="$SPARK_CONF_DIR:${HADOOP_CONF_DIR:-}:${YARN_CONF_DIR:-}:$jars_dir/*:${SPARK_DIST_CLASSPATH:-}:$jar"
+  archive="$(java "${java_opens[@]}" -cp "$class_path" org.resnetspark.spark.YarnLibraries "$jars_dir" | tail -n 1)"
+  if [[ -n "$archive" ]]; then
+    spark_args+=(--conf "spark.yarn.archive=$archive")
+  fi
+}
+
 # The state folder of standalone-cluster.sh (its master URL, logs and PIDs).
 standalone_dir() {
   echo "${STANDALONE_DIR:-${TMPDIR:-/tmp}/resnet-spark-standalone-$(id -u)}"
@@ -247,6 +259,9 @@ cluster_main() {
     [[ -f "$jar" ]] || echo "(train-job.jar is not built yet: the real run builds it first)" >&2
   else
     ensure_jar
+    if [[ "$cluster" == yarn && -z "$(conf_value spark.yarn.archive)$(conf_value spark.yarn.jars)" ]]; then
+      keep_spark_jars_on_yarn
+    fi
   fi
   submit_job "$master" "$subcommand" "${job_args[@]}"
 }

@@ -1,6 +1,7 @@
 package org.resnetspark.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -141,6 +142,8 @@ class YarnHdfsClusterIT {
         var result = Scripts.run(env, RUN_TIMEOUT, "train.sh", onYarn("client", trainArgs(hdfsRoot + "/data/cifar", out, 2)));
         assertEquals(0, result.exitCode(), result.output() + containerLogs());
         assertFinishedRun(out, 2, result.output());
+        assertTrue(result.output().contains("Uploading Spark's jars"), result.output());
+        assertSparkJarsFromTheArchive(result.output());
         JsonNode run = runJson(out);
         assertEquals("yarn", run.path("cluster").path("master").asText(), run.toString());
 
@@ -161,6 +164,8 @@ class YarnHdfsClusterIT {
         fs.delete(hadoopPath(out + "/eval.json"), false);
         var result = Scripts.run(env, RUN_TIMEOUT, "evaluate.sh", onYarn("client", "--model-path", out));
         assertEquals(0, result.exitCode(), result.output() + containerLogs());
+        assertSparkJarsFromTheArchive(result.output());
+        assertFalse(result.output().contains("Uploading Spark's jars"), "uploaded once, by the first run: " + result.output());
         JsonNode written = JSON.readTree(read(out + "/eval.json"));
         assertEquals(64, written.path("images").asInt(), written.toString());
         assertEquals(10, written.path("confusion_matrix").size(), written.toString());
@@ -173,6 +178,7 @@ class YarnHdfsClusterIT {
         var result = Scripts.run(env, RUN_TIMEOUT, "train.sh", onYarn("cluster", trainArgs(hdfsRoot + "/data/cifar", out, 2)));
         assertEquals(0, result.exitCode(), result.output() + containerLogs());
         assertFinishedRun(out, 2, result.output());
+        assertSparkJarsFromTheArchive(result.output());
         assertEquals(losses(hdfsRoot + "/runs/client"), losses(out), "the same seeded run, wherever its driver runs");
     }
 
@@ -196,6 +202,14 @@ class YarnHdfsClusterIT {
         assertTrue(result.output().matches("(?s).*ClusterEvents: Executor \\d+ lost: .*"), result.output());
         assertFinishedRun(out, 3, result.output());
         assertTrue(runJson(out).path("cluster_events").path("executors_lost").asInt() >= 1, runJson(out).toString());
+    }
+
+    /** Spark's jars came from the one archive on HDFS (spark.yarn.archive), not from an upload of this run. */
+    static void assertSparkJarsFromTheArchive(String output) throws IOException {
+        assertFalse(output.contains("falling back to uploading libraries"), output);
+        var archives = fs.globStatus(hadoopPath(fs.getHomeDirectory() + "/.resnet-spark/spark-libs-*.zip"));
+        assertEquals(1, archives.length, List.of(archives).toString());
+        assertTrue(archives[0].getLen() > 100 << 20, archives[0].toString());
     }
 
     static String[] trainArgs(String data, String out, int epochs) {
