@@ -49,10 +49,10 @@ class BasicBlock(nn.Module):
 
 
 class CifarResNet(nn.Module):
-    def __init__(self, depth, shortcut="A", classes=10):
+    def __init__(self, depth, shortcut="A", classes=10, channels=3):
         super().__init__()
         n = (depth - 2) // 6
-        self.conv = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.conv = nn.Conv2d(channels, 16, 3, 1, 1, bias=False)
         self.bn = nn.BatchNorm2d(16)
         blocks, in_planes = [], 16
         for stage, planes in enumerate([16, 32, 64]):
@@ -92,10 +92,10 @@ class PreActBlock(nn.Module):
 
 
 class WideResNet(nn.Module):
-    def __init__(self, depth, widen, classes=10):
+    def __init__(self, depth, widen, classes=10, channels=3):
         super().__init__()
         n = (depth - 4) // 6
-        self.conv = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.conv = nn.Conv2d(channels, 16, 3, 1, 1, bias=False)
         blocks, in_planes = [], 16
         for stage, planes in enumerate([16 * widen, 32 * widen, 64 * widen]):
             for block in range(n):
@@ -114,14 +114,14 @@ class WideResNet(nn.Module):
         return self.fc(out)
 
 
-def build(model):
+def build(model, channels=3, classes=10):
     """The network a train-job.jar model name stands for (the names this script knows)."""
     resnet = re.fullmatch(r"resnet(\d+)(-B)?", model)
     if resnet and (int(resnet.group(1)) - 2) % 6 == 0:
-        return CifarResNet(int(resnet.group(1)), "B" if resnet.group(2) else "A")
+        return CifarResNet(int(resnet.group(1)), "B" if resnet.group(2) else "A", classes, channels)
     wrn = re.fullmatch(r"wrn-(\d+)-(\d+)", model)
     if wrn and (int(wrn.group(1)) - 4) % 6 == 0:
-        return WideResNet(int(wrn.group(1)), int(wrn.group(2)))
+        return WideResNet(int(wrn.group(1)), int(wrn.group(2)), classes, channels)
     raise SystemExit(f"Unknown model '{model}': use resnet<6n+2>, resnet<6n+2>-B or wrn-<6n+4>-<k>")
 
 

@@ -15,7 +15,7 @@ import org.resnetspark.models.InputShape;
 
 /**
  * Seeded synthetic datasets in each official format, for tests and for demos without network
- * access. An image is its class's fixed random pattern plus noise, so a network can learn them.
+ * access, drawn by {@link SyntheticSource}.
  */
 public final class SyntheticDatasets {
 

@@ -63,7 +63,7 @@ final class DataOptions {
             description = "Random horizontal flips in the augmentation (default: on, off for mnist digits).")
     Boolean flip;
 
-    @Option(names = "--train-size", defaultValue = "2560", description = "Training images of --dataset synthetic.")
+    @Option(names = "--train-size", defaultValue = "5120", description = "Training images of --dataset synthetic (and a tenth as many test images).")
     int syntheticTrainSize;
 
     /** Where the data came from, as run.json records it: what evaluate needs to read the same images again. */

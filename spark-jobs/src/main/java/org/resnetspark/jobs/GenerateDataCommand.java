@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate-data", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = {"Write a seeded synthetic dataset in a dataset's official format and file names, for demos "
                 + "and tests without network access: train --dataset D --data DIR reads it like the real one.",
-                "Each image is its class's fixed random pattern plus noise, so networks can learn it."})
+                "Each class is a colour and a stripe frequency; each image shows them at a random orientation, phase and contrast, with noise."})
 final class GenerateDataCommand implements Callable<Integer> {
 
     @Option(names = "--dataset", defaultValue = "cifar10", description = "cifar10, cifar100, mnist or fashion-mnist.")

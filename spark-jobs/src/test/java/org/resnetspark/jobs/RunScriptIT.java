@@ -1,6 +1,7 @@
 package org.resnetspark.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -124,9 +125,11 @@ class RunScriptIT {
 
     @Test
     void trainsOnTwoLocalWorkersAndWritesTheModel(@TempDir Path out) throws Exception {
-        Result result = runSh("train", "--model", "resnet8", "--workers", "2", "--batch-per-worker", "8",
-                "--train-size", "64", "--epochs", "1", "--out", out.toUri().toString());
+        // 1,000 images (3 MB): more than one task could carry without Spark's "task of very large size" warning.
+        Result result = runSh("train", "--model", "resnet8", "--workers", "2", "--batch-per-worker", "32",
+                "--train-size", "1000", "--epochs", "1", "--out", out.toUri().toString());
         assertEquals(0, result.exitCode(), result.output());
+        assertFalse(result.output().contains("very large size"), "the executors read the images: " + result.output());
         assertTrue(result.output().contains("native-build=linux-x86_64-onednn"), result.output());
         assertTrue(result.output().contains("onednn=on"), result.output());
         assertTrue(Files.size(out.resolve("model.zip")) > 10_000, result.output());
