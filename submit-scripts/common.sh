@@ -1,4 +1,5 @@
-# Sourced by run.sh, train.sh, evaluate.sh and benchmark.sh: the one launcher they share.
+# Sourced by run.sh, train.sh, evaluate.sh, benchmark.sh, sweep.sh and standalone-cluster.sh: the one
+# launcher they share.
 #
 #   ensure_jar             builds train-job.jar when it is missing or older than a source file
 #   submit_job MASTER ARGS  runs train-job.jar with ARGS on MASTER, through $SPARK_HOME/bin/spark-submit

@@ -10,7 +10,7 @@ export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-100000}"
 # ND4J's native operations allocate and free blocks of many MB on every training step. glibc's
 # malloc keeps the freed ones in fragmented arenas (ResNet-56 at batch 128: 5.4 GB resident);
 # jemalloc needs 2.5 GB and is faster. Used when installed (Debian: libjemalloc2). Its settings:
-# big blocks in the ordinary arenas, kept 5 s before being returned (sooner costs page faults).
+# big blocks in the ordinary arenas, freed pages returned at once by a background thread (dirty_decay_ms:0).
 for jemalloc in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2; do
   if [[ -f "$jemalloc" && "${LD_PRELOAD:-}" != *jemalloc* ]]; then
     export LD_PRELOAD="$jemalloc${LD_PRELOAD:+:$LD_PRELOAD}"

@@ -1,6 +1,5 @@
 package org.resnetspark.data;
 
-import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,10 +26,7 @@ public final class DataFolder {
     }
 
     public static DataFolder at(String location, Configuration hadoop) throws IOException {
-        Path path = new Path(location);
-        if (path.toUri().getScheme() == null) {
-            path = new Path(new File(location).getAbsoluteFile().toURI());
-        }
+        Path path = HadoopFileSystems.pathOf(location);
         FileSystem fs = HadoopFileSystems.of(path, hadoop);
         DataFolder folder = new DataFolder(fs, fs.makeQualified(path));
         if (folder.isFile()) {

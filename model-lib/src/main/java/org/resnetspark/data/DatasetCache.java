@@ -13,10 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -169,11 +167,11 @@ public final class DatasetCache {
                         + "; it is not the expected archive. Delete it and run again.");
             }
             Path folder = root.resolve(folderName);
-            deleteRecursively(folder); // an earlier unpacking that did not finish
+            LocalFiles.deleteRecursively(folder); // an earlier unpacking that did not finish
             Files.move(unpacked, folder, StandardCopyOption.ATOMIC_MOVE);
             Files.writeString(folder.resolve(COMPLETE_MARKER), "unpacked from " + archive.getFileName() + "\n");
         } finally {
-            deleteRecursively(staging);
+            LocalFiles.deleteRecursively(staging);
         }
     }
 
@@ -190,17 +188,6 @@ public final class DatasetCache {
             return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("This JVM has no MD5", e);
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(path)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -1,6 +1,8 @@
 package org.resnetspark.data;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -11,6 +13,19 @@ import org.apache.hadoop.util.VersionInfo;
 public final class HadoopFileSystems {
 
     private HadoopFileSystems() {
+    }
+
+    /**
+     * A Hadoop path for a URI with a scheme (hdfs://..., file:/...), or for a local path, relative
+     * or absolute, which is always local even where Hadoop's default file system is HDFS; without a
+     * trailing slash, so that its name is the folder's (an existing local folder's URI ends in one).
+     */
+    public static Path pathOf(String uri) {
+        boolean hasScheme = uri.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*");
+        URI location = hasScheme ? URI.create(uri) : new File(uri).getAbsoluteFile().toURI();
+        String withoutSlash = location.getPath().length() > 1 && location.getPath().endsWith("/")
+                ? location.getPath().substring(0, location.getPath().length() - 1) : location.getPath();
+        return new Path(location.getScheme(), location.getAuthority(), withoutSlash);
     }
 
     public static FileSystem of(Path path, Configuration hadoop) throws IOException {

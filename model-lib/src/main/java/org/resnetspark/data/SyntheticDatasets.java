@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -121,12 +120,7 @@ public final class SyntheticDatasets {
                 }
             }
         } finally {
-            try (Stream<Path> files = Files.list(staging)) {
-                for (Path file : files.toList()) {
-                    Files.delete(file);
-                }
-            }
-            Files.delete(staging);
+            LocalFiles.deleteRecursively(staging);
         }
     }
 }

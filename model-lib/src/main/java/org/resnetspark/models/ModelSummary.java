@@ -39,9 +39,8 @@ public record ModelSummary(String name, long trainableParameters, long batchNorm
                 continue;
             }
             Layer layer = vertex.getLayerConf().getLayer();
-            long count = layer.initializer().numParams(layer);
-            if (layer instanceof BatchNormalization bn) {
-                count = 2 * bn.getNOut();   // gamma and beta; mean and variance are not trained
+            long count = trainableParameters(layer);
+            if (layer instanceof BatchNormalization) {
                 batchNorm += count;
             }
             params += count;
@@ -57,6 +56,21 @@ public record ModelSummary(String name, long trainableParameters, long batchNorm
             }
         }
         return new ModelSummary(spec.name(), params, batchNorm, macs, weightLayers);
+    }
+
+    /** The parameters the papers count in any network's configuration (a model.zip's, say). */
+    public static long trainableParameters(ComputationGraphConfiguration conf) {
+        return conf.getVertices().values().stream()
+                .filter(vertex -> vertex instanceof LayerVertex)
+                .mapToLong(vertex -> trainableParameters(((LayerVertex) vertex).getLayerConf().getLayer()))
+                .sum();
+    }
+
+    private static long trainableParameters(Layer layer) {
+        if (layer instanceof BatchNormalization bn) {
+            return 2 * bn.getNOut();   // gamma and beta; DL4J also stores the running statistics as parameters
+        }
+        return layer.initializer().numParams(layer);
     }
 
     public static ModelSummary of(String name) {

@@ -3,7 +3,6 @@ package org.resnetspark.training;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,25 +34,12 @@ public final class RunFolder {
     private final Path root;
 
     public RunFolder(String uri, Configuration hadoop) throws IOException {
-        Path path = toPath(uri);
+        Path path = HadoopFileSystems.pathOf(uri);
         this.fs = HadoopFileSystems.of(path, hadoop);
         // The local file system would put a .crc file beside every file of the run; the zip and
         // JSON formats check themselves.
         fs.setWriteChecksum(false);
         this.root = fs.makeQualified(path);   // created by the first write: reading creates nothing
-    }
-
-    /**
-     * A Hadoop path for a URI with a scheme (hdfs://..., file:/...), or for a local path, relative
-     * or absolute; without a trailing slash, so that its name is the folder's (an existing local
-     * folder's URI ends in one, and reports then named every run "").
-     */
-    public static Path toPath(String uri) {
-        boolean hasScheme = uri.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*");
-        URI location = hasScheme ? URI.create(uri) : new java.io.File(uri).getAbsoluteFile().toURI();
-        String withoutSlash = location.getPath().length() > 1 && location.getPath().endsWith("/")
-                ? location.getPath().substring(0, location.getPath().length() - 1) : location.getPath();
-        return new Path(location.getScheme(), location.getAuthority(), withoutSlash);
     }
 
     public Path root() {

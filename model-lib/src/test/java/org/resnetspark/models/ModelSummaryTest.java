@@ -44,6 +44,20 @@ class ModelSummaryTest {
     }
 
     @Test
+    void anyConfigurationIsCountedLikeTheParametersOfTheBuiltNetwork() {
+        // The built network's parameter table, less the batch norm running statistics DL4J keeps there.
+        for (String name : new String[] {"resnet20", "resnet20-C", "resnet164", "preact110", "wrn-16-4"}) {
+            ModelSpec spec = ModelRegistry.parse(name);
+            var net = spec.build(NetworkOptions.defaults());
+            long built = net.paramTable().entrySet().stream()
+                    .filter(e -> !e.getKey().matches(".*_(mean|var|log10stdev)"))
+                    .mapToLong(e -> e.getValue().length()).sum();
+            assertEquals(built, ModelSummary.trainableParameters(net.getConfiguration()), name);
+            assertEquals(built, ModelSummary.of(spec).trainableParameters(), name);
+        }
+    }
+
+    @Test
     void depthCountsTheWeightLayersOfTheMainPath() {
         assertEquals(20, ModelSummary.of("resnet20").weightLayers());
         assertEquals(20, ModelSummary.of("plain20").weightLayers());

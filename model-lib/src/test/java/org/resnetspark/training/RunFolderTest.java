@@ -37,6 +37,6 @@ class RunFolderTest {
 
     @Test
     void hdfsUrisKeepTheirAuthority() {
-        assertEquals("hdfs://namenode:8020/runs/a", RunFolder.toPath("hdfs://namenode:8020/runs/a/").toString());
+        assertEquals("hdfs://namenode:8020/runs/a", org.resnetspark.data.HadoopFileSystems.pathOf("hdfs://namenode:8020/runs/a/").toString());
     }
 }

@@ -5,12 +5,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.resnetspark.data.HadoopDeadlines;
@@ -19,6 +17,7 @@ import org.resnetspark.data.Batches;
 import org.resnetspark.data.DataFolder;
 import org.resnetspark.data.Dataset;
 import org.resnetspark.data.ImageSet;
+import org.resnetspark.data.LocalFiles;
 import org.resnetspark.data.InputPipelineBenchmark;
 import org.resnetspark.data.Normalization;
 import org.resnetspark.data.SyntheticDatasets;
@@ -117,7 +116,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                 batches.add(epoch.next());
             }
         } finally {
-            deleteRecursively(synthetic);
+            LocalFiles.deleteRecursively(synthetic);
         }
 
         // The pipeline check leaves garbage on and off the heap; collect it so the training steps'
@@ -150,16 +149,5 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -81,7 +81,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (JavaSparkContext sc = SparkJobs.start("evaluate")) {
             console.println("runtime: " + NativeRuntime.start());
             Configuration hadoop = sc.hadoopConfiguration();
-            Path path = RunFolder.toPath(modelPath);
+            Path path = HadoopFileSystems.pathOf(modelPath);
             FileSystem fs = HadoopFileSystems.of(path, hadoop);
             if (!fs.exists(path)) {
                 throw new IllegalArgumentException(modelPath + " does not exist: give a model.zip, a checkpoint or a run folder");

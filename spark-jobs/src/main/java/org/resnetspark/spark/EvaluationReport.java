@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.resnetspark.models.ModelSummary;
 
 /** The content of eval.json, written by the evaluation job and at the end of training. */
 public final class EvaluationReport {
@@ -22,7 +23,7 @@ public final class EvaluationReport {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", model);
         result.put("model_path", modelPath);
-        result.put("parameters", trainedParameters(net));
+        result.put("parameters", ModelSummary.trainableParameters(net.getConfiguration()));
         result.put("dataset", dataset);
         result.put("split", split);
         result.put("images", images);
@@ -49,11 +50,4 @@ public final class EvaluationReport {
         return result;
     }
 
-    /** Parameters as the papers count them: DL4J also stores batch-norm running statistics as parameters. */
-    static long trainedParameters(ComputationGraph net) {
-        return net.paramTable().entrySet().stream()
-                .filter(e -> !(e.getKey().endsWith("_mean") || e.getKey().endsWith("_var") || e.getKey().endsWith("_log10stdev")))
-                .mapToLong(e -> e.getValue().length())
-                .sum();
-    }
 }
