@@ -73,6 +73,11 @@ public final class DistributedTraining {
     private final PrintWriter console;
     private final Checkpoints checkpoints;
     private final List<String> metrics = new ArrayList<>();
+    private final TrainingRecipe recipe;
+    private final ParameterAveraging averaging;
+    private final int perEpoch;
+    /** The recipe's rates by global iteration, after any warmup. */
+    private final ISchedule schedule;
 
     public DistributedTraining(JavaSparkContext sc, Settings settings, DistributedData data, RunFolder out, PrintWriter console) {
         this.sc = sc;
@@ -81,6 +86,10 @@ public final class DistributedTraining {
         this.out = out;
         this.console = console;
         this.checkpoints = new Checkpoints(out, settings.keepCheckpoints());
+        this.recipe = settings.recipe();
+        this.averaging = settings.averaging();
+        this.perEpoch = iterationsPerEpoch(data.train().count(), averaging.effectiveBatch());
+        this.schedule = recipe.schedule(averaging.effectiveBatch(), perEpoch);
     }
 
     /** Global steps of one epoch at the effective batch. */
@@ -90,17 +99,64 @@ public final class DistributedTraining {
 
     /** Trains to the recipe's last iteration and returns the final network. */
     public ComputationGraph run(Map<String, Object> runInfo) throws IOException {
-        TrainingRecipe recipe = settings.recipe();
-        ParameterAveraging averaging = settings.averaging();
-        int perEpoch = iterationsPerEpoch(data.train().count(), averaging.effectiveBatch());
-        ISchedule schedule = recipe.schedule(averaging.effectiveBatch(), perEpoch);
-        long startNanos = System.nanoTime();
+        State at = resumeOrBuild();
+        SparkTrainingSet train = new SparkTrainingSet(data.train(), data.normalization(), data.augmentation(),
+                averaging.workers(), averaging.batchPerWorker(), settings.seed());
+        SparkComputationGraph sparkNet = null;
+        try (SparkEvaluation trainProbe = evaluationSet(data.train().first(settings.trainEvalSize()));
+             SparkEvaluation validation = data.validation().count() > 0 ? evaluationSet(data.validation()) : null) {
+            while (at.iteration < recipe.maxIterations()) {
+                sparkNet = trainEpoch(at, train, trainProbe, validation);
+            }
+        }
+        runInfo.put("epochs", at.epoch);
+        runInfo.put("iterations", at.iteration);
+        if (sparkNet == null) {   // resumed from a run that had already finished
+            sparkNet = new SparkComputationGraph(sc, at.net, averaging.trainingMaster(settings.seed()));
+        }
+        evaluateOnTest(sparkNet, at, runInfo);
+        runInfo.put("parameters", ModelSummary.of(settings.model()).trainableParameters());
+        runInfo.put("total_seconds", at.elapsedSeconds());
+        return at.net;
+    }
 
+    /**
+     * Where the run stands: the network, the counts a checkpoint saves, and the seconds spent so far
+     * (those of the runs this one resumes included).
+     */
+    private static final class State {
+        private final long startNanos;
+        private final double secondsBefore;
         ComputationGraph net;
-        int epoch = 0;
-        long iteration = 0;
-        double previousSeconds = 0;
-        boolean warmupDone = recipe.warmup() != TrainingRecipe.Warmup.PAPER;
+        int epoch;
+        long iteration;
+        boolean warmupDone;
+
+        State(long startNanos, ComputationGraph net, int epoch, long iteration, boolean warmupDone, double secondsBefore) {
+            this.startNanos = startNanos;
+            this.net = net;
+            this.epoch = epoch;
+            this.iteration = iteration;
+            this.warmupDone = warmupDone;
+            this.secondsBefore = secondsBefore;
+        }
+
+        double elapsedSeconds() {
+            return secondsBefore + secondsSince(startNanos);
+        }
+    }
+
+    /** What an epoch measured: one line of metrics.jsonl and one of the console. */
+    private record EpochResult(int epoch, long iteration, double learningRate, double loss, double trainError,
+                               Double validationError, double imagesPerSecond, double seconds, double elapsedSeconds) {
+    }
+
+    /**
+     * The newest readable checkpoint with --resume, a new network otherwise; a run folder that already
+     * holds checkpoints is refused without --resume.
+     */
+    private State resumeOrBuild() throws IOException {
+        long startNanos = System.nanoTime();   // loading or building the network counts as the run's time
         var existing = checkpoints.latest();
         if (!settings.resume() && existing.isPresent()) {
             throw new IllegalStateException(out.root() + " already holds a run (checkpoint of epoch " + existing.get().epoch()
@@ -110,117 +166,151 @@ public final class DistributedTraining {
         if (settings.resume() && resumed.isEmpty()) {
             console.printf("No checkpoint in %s yet: --resume starts from the beginning%n", out.root());
         }
-        if (resumed.isPresent()) {
-            var checkpoint = resumed.get().checkpoint();
-            net = resumed.get().net();
-            epoch = checkpoint.epoch();
-            iteration = checkpoint.iteration();
-            warmupDone = Boolean.TRUE.equals(checkpoint.state().get("warmup_done"));
-            previousSeconds = ((Number) checkpoint.state().getOrDefault("seconds", 0)).doubleValue();
-            restoreMetrics(epoch);
-            // The recipe in effect, not the one saved in the checkpoint: --allow-recipe-change may lower the rate.
-            SgdMomentum.setSchedule(net, warmupDone ? schedule : recipe.warmupSchedule());
-            console.printf("Resuming from %s: epoch %d, iteration %d%n", checkpoint.modelFile(), epoch, iteration);
-        } else {
-            net = settings.model().build(NetworkOptions.defaults()
+        if (resumed.isEmpty()) {
+            boolean warmupDone = recipe.warmup() != TrainingRecipe.Warmup.PAPER;
+            ComputationGraph net = settings.model().build(NetworkOptions.defaults()
                     .withSeed(settings.seed())
                     .withL2(recipe.weightDecay())
-                    .withUpdater(recipe.updater(warmupDone ? schedule : recipe.warmupSchedule())));
+                    .withUpdater(recipe.updater(scheduleFor(warmupDone))));
+            return new State(startNanos, net, 0, 0, warmupDone, 0);
         }
+        var checkpoint = resumed.get().checkpoint();
+        State at = new State(startNanos, resumed.get().net(), checkpoint.epoch(), checkpoint.iteration(),
+                Boolean.TRUE.equals(checkpoint.state().get("warmup_done")),
+                ((Number) checkpoint.state().getOrDefault("seconds", 0)).doubleValue());
+        restoreMetrics(at.epoch);
+        // The recipe in effect, not the one saved in the checkpoint: --allow-recipe-change may lower the rate.
+        SgdMomentum.setSchedule(at.net, scheduleFor(at.warmupDone));
+        console.printf("Resuming from %s: epoch %d, iteration %d%n", checkpoint.modelFile(), at.epoch, at.iteration);
+        return at;
+    }
 
-        SparkComputationGraph sparkNet = null;
+    /** One epoch: training, the divergence checks, evaluation, the warmup switch, metrics, checkpoint and console line. */
+    private SparkComputationGraph trainEpoch(State at, SparkTrainingSet train, SparkEvaluation trainProbe,
+                                             SparkEvaluation validation) throws IOException {
+        at.epoch++;
+        long epochStart = System.nanoTime();
+        long steps = Math.min(perEpoch, recipe.maxIterations() - at.iteration);
+        SparkComputationGraph sparkNet = fit(at, train, steps);
+        double seconds = secondsSince(epochStart);
+
+        double loss = lossOrDiverge(sparkNet, at);
+        double trainError = 1 - evaluateOrDiverge(trainProbe, sparkNet, at).accuracy();
+        Double validationError = validation != null ? 1 - evaluateOrDiverge(validation, sparkNet, at).accuracy() : null;
+        // The rate of the epoch's last step, before any warmup switch takes effect.
+        double lr = scheduleFor(at.warmupDone).valueAt((int) Math.max(0, at.iteration - 1), at.epoch);
+        endWarmupIfDone(at, trainError);
+
+        EpochResult result = new EpochResult(at.epoch, at.iteration, lr, loss, trainError, validationError,
+                steps * averaging.effectiveBatch() / seconds, seconds, at.elapsedSeconds());
+        appendMetrics(result);
+        checkpointIfDue(at, result.elapsedSeconds());
+        printEpoch(result);
+        return sparkNet;
+    }
+
+    /** Trains the network on {@code steps} global steps of the epoch's batches; the state moves to their end. */
+    private SparkComputationGraph fit(State at, SparkTrainingSet train, long steps) {
+        JavaRDD<DataSet> batches = limit(train.epoch(at.epoch - 1), steps);
+        // A master per epoch, seeded by the epoch: a resumed run cuts its rounds as an uninterrupted one.
+        var sparkNet = new SparkComputationGraph(sc, at.net, averaging.trainingMaster(Seeds.mix(settings.seed(), SPLIT_STREAM, at.epoch)));
+        sparkNet.fit(batches);
+        batches.unpersist(false);   // DL4J persists each epoch's batches and never frees them
+        at.iteration += steps;
+        at.net = sparkNet.getNetwork();
+        at.net.getConfiguration().setIterationCount((int) at.iteration);
+        at.net.getConfiguration().setEpochCount(at.epoch);
+        return sparkNet;
+    }
+
+    /** The epoch's training loss, or divergence if it or the parameters are no longer numbers. */
+    private double lossOrDiverge(SparkComputationGraph sparkNet, State at) throws IOException {
+        double loss = sparkNet.getScore();
+        if (!Double.isFinite(loss)) {
+            throw diverged(at, "the loss is " + loss);
+        }
+        // A finite loss can hide parameters that overflowed on the epoch's last steps.
+        if (!Double.isFinite(at.net.params().sumNumber().doubleValue())) {
+            throw diverged(at, "the parameters hold NaN or infinite values (loss " + loss + ")");
+        }
+        return loss;
+    }
+
+    /** The paper's warmup: the low rate until the training error falls below 80%, the recipe's schedule after. */
+    private void endWarmupIfDone(State at, double trainError) {
+        if (at.warmupDone || trainError >= TrainingRecipe.PAPER_WARMUP_ERROR) {
+            return;
+        }
+        at.warmupDone = true;
+        SgdMomentum.setSchedule(at.net, schedule);
+        console.printf(Locale.ROOT, "Warmup done at iteration %d (training error %.1f%% < 80%%): "
+                + "learning rate %.3g from now on%n", at.iteration, 100 * trainError, schedule.valueAt((int) at.iteration, at.epoch));
+    }
+
+    /** The rates in effect: the warmup's until it is done, then the recipe's. */
+    private ISchedule scheduleFor(boolean warmupDone) {
+        return warmupDone ? schedule : recipe.warmupSchedule();
+    }
+
+    /** Adds the epoch's line to metrics.jsonl, which holds the lines of every epoch so far (a resumed run's included). */
+    private void appendMetrics(EpochResult epoch) throws IOException {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("epoch", epoch.epoch());
+        line.put("iteration", epoch.iteration());
+        line.put("learning_rate", epoch.learningRate());
+        line.put("train_loss", epoch.loss());
+        line.put("train_error", epoch.trainError());
+        line.put("validation_error", epoch.validationError());
+        line.put("images_per_second", epoch.imagesPerSecond());
+        line.put("seconds", epoch.seconds());
+        line.put("elapsed_seconds", epoch.elapsedSeconds());
+        line.put("effective_batch", averaging.effectiveBatch());
+        metrics.add(JSON.writeValueAsString(line));
+        out.writeString(RunFolder.METRICS, String.join("\n", metrics) + "\n");
+        log.debug("{}", line);
+    }
+
+    /** A checkpoint every {@code checkpointEvery} epochs and after the last one. */
+    private void checkpointIfDue(State at, double elapsedSeconds) throws IOException {
+        boolean last = at.iteration >= recipe.maxIterations();
+        if (last || at.epoch % settings.checkpointEvery() == 0) {
+            checkpoints.save(at.epoch, at.iteration, Map.of("warmup_done", at.warmupDone, "seconds", elapsedSeconds),
+                    at.net, data.normalization());
+        }
+    }
+
+    /** The epoch's console line, with the run's ETA at the pace so far. */
+    private void printEpoch(EpochResult epoch) {
         int totalEpochs = (int) ((recipe.maxIterations() + perEpoch - 1) / perEpoch);
-        SparkTrainingSet train = new SparkTrainingSet(data.train(), data.normalization(), data.augmentation(),
-                averaging.workers(), averaging.batchPerWorker(), settings.seed());
-        try (SparkEvaluation trainProbe = evaluationSet(data.train().first(settings.trainEvalSize()));
-             SparkEvaluation validation = data.validation().count() > 0 ? evaluationSet(data.validation()) : null) {
-            while (iteration < recipe.maxIterations()) {
-                epoch++;
-                long epochStart = System.nanoTime();
-                long steps = Math.min(perEpoch, recipe.maxIterations() - iteration);
-                JavaRDD<DataSet> batches = limit(train.epoch(epoch - 1), steps);
-                // A master per epoch, seeded by the epoch: a resumed run cuts its rounds as an uninterrupted one.
-                sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster(Seeds.mix(settings.seed(), SPLIT_STREAM, epoch)));
-                sparkNet.fit(batches);
-                batches.unpersist(false);   // DL4J persists each epoch's batches and never frees them
-                iteration += steps;
-                net = sparkNet.getNetwork();
-                net.getConfiguration().setIterationCount((int) iteration);
-                net.getConfiguration().setEpochCount(epoch);
-                double seconds = (System.nanoTime() - epochStart) / 1e9;
-                double imagesPerSecond = steps * averaging.effectiveBatch() / seconds;
+        double eta = epoch.elapsedSeconds() / epoch.iteration() * (recipe.maxIterations() - epoch.iteration());
+        console.println(String.format(Locale.ROOT, "epoch %d/%d, iteration %d/%d, lr %.3g, loss %.4f, "
+                        + "train error %.2f%%%s, %.1f images/s, %.0f s, ETA %s", epoch.epoch(), totalEpochs, epoch.iteration(),
+                recipe.maxIterations(), epoch.learningRate(), epoch.loss(), 100 * epoch.trainError(),
+                epoch.validationError() == null ? ""
+                        : String.format(Locale.ROOT, ", validation error %.2f%%", 100 * epoch.validationError()),
+                epoch.imagesPerSecond(), epoch.seconds(), Progress.format(eta)));
+        console.flush();
+    }
 
-                double loss = sparkNet.getScore();
-                if (!Double.isFinite(loss)) {
-                    throw diverged(epoch, iteration, "the loss is " + loss);
-                }
-                // A finite loss can hide parameters that overflowed on the epoch's last steps.
-                if (!Double.isFinite(net.params().sumNumber().doubleValue())) {
-                    throw diverged(epoch, iteration, "the parameters hold NaN or infinite values (loss " + loss + ")");
-                }
-                double trainError = 1 - evaluateOrDiverge(trainProbe, sparkNet, epoch, iteration).accuracy();
-                Double validationError = validation != null
-                        ? 1 - evaluateOrDiverge(validation, sparkNet, epoch, iteration).accuracy() : null;
-                // The rate of the epoch's last step, before any warmup switch takes effect.
-                double lr = (warmupDone ? schedule : recipe.warmupSchedule()).valueAt((int) Math.max(0, iteration - 1), epoch);
-                if (!warmupDone && trainError < TrainingRecipe.PAPER_WARMUP_ERROR) {
-                    warmupDone = true;
-                    SgdMomentum.setSchedule(net, schedule);
-                    console.printf(Locale.ROOT, "Warmup done at iteration %d (training error %.1f%% < 80%%): "
-                            + "learning rate %.3g from now on%n", iteration, 100 * trainError, schedule.valueAt((int) iteration, epoch));
-                }
+    /** The final network on the test split, if there is one: eval.json, run.json's test_error and a console line. */
+    private void evaluateOnTest(SparkComputationGraph sparkNet, State at, Map<String, Object> runInfo) throws IOException {
+        if (data.testCount() == 0) {
+            return;
+        }
+        Evaluation test;
+        try (SparkEvaluation testSet = evaluationSet(data.test())) {
+            test = evaluateOrDiverge(testSet, sparkNet, at);
+        }
+        runInfo.put("test_error", 1 - test.accuracy());
+        runInfo.put("test_images", data.testCount());
+        out.writeString(EVAL, json(EvaluationReport.of(test, data.numClasses(), settings.model().name(),
+                out.resolve(RunFolder.MODEL).toString(), at.net, data.name(), "test", data.testCount())));
+        console.printf(Locale.ROOT, "test error %.2f%% on %d images (%s)%n", 100 * (1 - test.accuracy()),
+                data.testCount(), out.resolve(EVAL));
+    }
 
-                double elapsed = previousSeconds + (System.nanoTime() - startNanos) / 1e9;
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("epoch", epoch);
-                line.put("iteration", iteration);
-                line.put("learning_rate", lr);
-                line.put("train_loss", loss);
-                line.put("train_error", trainError);
-                line.put("validation_error", validationError);
-                line.put("images_per_second", imagesPerSecond);
-                line.put("seconds", seconds);
-                line.put("elapsed_seconds", elapsed);
-                line.put("effective_batch", averaging.effectiveBatch());
-                metrics.add(JSON.writeValueAsString(line));
-                out.writeString(RunFolder.METRICS, String.join("\n", metrics) + "\n");
-
-                boolean last = iteration >= recipe.maxIterations();
-                if (last || epoch % settings.checkpointEvery() == 0) {
-                    checkpoints.save(epoch, iteration, Map.of("warmup_done", warmupDone, "seconds", elapsed),
-                            net, data.normalization());
-                }
-                double eta = elapsed / iteration * (recipe.maxIterations() - iteration);
-                String progress = String.format(Locale.ROOT, "epoch %d/%d, iteration %d/%d, lr %.3g, loss %.4f, "
-                                + "train error %.2f%%%s, %.1f images/s, %.0f s, ETA %s", epoch, totalEpochs, iteration,
-                        recipe.maxIterations(), lr, loss, 100 * trainError,
-                        validationError == null ? "" : String.format(Locale.ROOT, ", validation error %.2f%%", 100 * validationError),
-                        imagesPerSecond, seconds, Progress.format(eta));
-                console.println(progress);
-                console.flush();
-                log.debug("{}", line);
-            }
-            runInfo.put("epochs", epoch);
-            runInfo.put("iterations", iteration);
-        }
-        if (sparkNet == null) {   // resumed from a run that had already finished
-            sparkNet = new SparkComputationGraph(sc, net, averaging.trainingMaster(settings.seed()));
-        }
-        if (data.testCount() > 0) {
-            Evaluation test;
-            try (SparkEvaluation testSet = evaluationSet(data.test())) {
-                test = evaluateOrDiverge(testSet, sparkNet, epoch, iteration);
-            }
-            runInfo.put("test_error", 1 - test.accuracy());
-            runInfo.put("test_images", data.testCount());
-            out.writeString(EVAL, json(EvaluationReport.of(test, data.numClasses(), settings.model().name(),
-                    out.resolve(RunFolder.MODEL).toString(), net, data.name(), "test", data.testCount())));
-            console.printf(Locale.ROOT, "test error %.2f%% on %d images (%s)%n", 100 * (1 - test.accuracy()),
-                    data.testCount(), out.resolve(EVAL));
-        }
-        runInfo.put("parameters", ModelSummary.of(settings.model()).trainableParameters());
-        runInfo.put("total_seconds", previousSeconds + (System.nanoTime() - startNanos) / 1e9);
-        return net;
+    private static double secondsSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
     }
 
     private record Loaded(Checkpoints.Checkpoint checkpoint, ComputationGraph net) {
@@ -252,26 +342,25 @@ public final class DistributedTraining {
      * Divergence at an epoch, with where to go from here: the newest checkpoint from before it if
      * one was written (they are kept), otherwise a fresh start with a lower rate.
      */
-    private DivergedException diverged(int epoch, long iteration, String what) throws IOException {
-        var last = checkpoints.list().stream().filter(c -> c.epoch() < epoch)
+    private DivergedException diverged(State at, String what) throws IOException {
+        var last = checkpoints.list().stream().filter(c -> c.epoch() < at.epoch)
                 .max(java.util.Comparator.comparingInt(Checkpoints.Checkpoint::epoch));
         String next = last.isPresent()
                 ? "The last good checkpoint is kept: " + out.resolve(last.get().modelFile()) + ". Continue from it with "
                         + "--resume --allow-recipe-change and a lower --lr (or --warmup for very deep nets)."
                 : "No checkpoint was written before it. Start again with a lower --lr (or --warmup for very deep nets).";
         return new DivergedException(String.format(Locale.ROOT, "Training diverged at epoch %d (iteration %d): %s. %s",
-                epoch, iteration, what, next));
+                at.epoch, at.iteration, what, next));
     }
 
     /** An evaluation; NaN predictions (activations that overflowed) are divergence, not a Spark failure. */
-    private Evaluation evaluateOrDiverge(SparkEvaluation images, SparkComputationGraph sparkNet, int epoch, long iteration)
-            throws IOException {
+    private Evaluation evaluateOrDiverge(SparkEvaluation images, SparkComputationGraph sparkNet, State at) throws IOException {
         try {
             return images.evaluate(sparkNet);
         } catch (Exception e) {   // Scala's SparkException is checked in Java but thrown undeclared
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause.getMessage() != null && cause.getMessage().contains("NaNs present in predictions")) {
-                    throw diverged(epoch, iteration, "the network's outputs are NaN");
+                    throw diverged(at, "the network's outputs are NaN");
                 }
             }
             throw e;
