@@ -213,8 +213,12 @@ public final class DistributedTraining {
     private SparkComputationGraph fit(State at, SparkTrainingSet train, long steps) {
         JavaRDD<DataSet> batches = limit(train.epoch(at.epoch - 1), steps);
         // A master per epoch, seeded by the epoch: a resumed run cuts its rounds as an uninterrupted one.
-        var sparkNet = new SparkComputationGraph(sc, at.net, averaging.trainingMaster(Seeds.mix(settings.seed(), SPLIT_STREAM, at.epoch)));
-        sparkNet.fit(batches);
+        var master = averaging.trainingMaster(Seeds.mix(settings.seed(), SPLIT_STREAM, at.epoch));
+        var sparkNet = new SparkComputationGraph(sc, at.net, master);
+        var progress = new EpochProgress(at.epoch, steps, averaging.effectiveBatch(), console, System.nanoTime());
+        try (var watch = FitProgress.watch(sc, master, averaging.workers(), progress)) {
+            sparkNet.fit(batches);
+        }
         batches.unpersist(false);   // DL4J persists each epoch's batches and never frees them
         at.iteration += steps;
         at.net = sparkNet.getNetwork();

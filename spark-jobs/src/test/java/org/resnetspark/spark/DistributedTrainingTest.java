@@ -79,6 +79,18 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void anEpochOfAFewSecondsPrintsNoProgressLines(@TempDir Path dir) throws Exception {
+        StringWriter console = new StringWriter();
+        new DistributedTraining(sc, settings(7, false, 0.05), data, new RunFolder(dir.toString(), sc.hadoopConfiguration()),
+                new PrintWriter(console)).run(new HashMap<>());
+        // Progress lines start 30 s into an epoch: this one has only its own line, then the test error.
+        List<String> lines = console.toString().lines().toList();
+        assertEquals(2, lines.size(), console.toString());
+        assertTrue(lines.get(0).startsWith("epoch 1/1, iteration 7/7, ") && lines.get(1).startsWith("test error "),
+                console.toString());
+    }
+
+    @Test
     void resumingGivesTheSameNetworkAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
         ComputationGraph uninterrupted = train(dir.resolve("a"), settings(21, false, 0.05), new HashMap<>());
         // Stopped after two epochs (as if the driver died), then resumed to the same end.
