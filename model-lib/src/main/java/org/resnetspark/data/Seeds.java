@@ -7,6 +7,20 @@ package org.resnetspark.data;
  */
 public final class Seeds {
 
+    // The streams: each kind of random draw mixes its own constant into the run's seed, so that no
+    // two kinds ever share numbers. Changing a value changes every run's draws of that kind.
+
+    /** Which training images are held out for validation ({@link TrainValidationSplit}). */
+    public static final long VALIDATION_SPLIT = 0x5B117L;
+    /** The order of the training images in each epoch, across the workers (with the epoch). */
+    public static final long EPOCH_SHUFFLE = 0x5F0FL;
+    /** Each image's crop and flip (with the epoch and the image's index). */
+    public static final long AUGMENTATION = 0xA06L;
+    /** DL4J's parameter-averaging master of each epoch (with the epoch). */
+    public static final long AVERAGING_MASTER = 0x5B17L;
+    /** Each synthetic image (with its index). */
+    public static final long SYNTHETIC_IMAGES = 1;
+
     private Seeds() {
     }
 

@@ -15,7 +15,6 @@ import org.resnetspark.models.InputShape;
  */
 public record SyntheticSource(InputShape shape, int numClasses, long seed, long size) implements ImageSource {
 
-    private static final long IMAGE_STREAM = 1;
     /** Red, green, blue, yellow, cyan: the colours of colour images' classes (grey images: one). */
     private static final double[][] COLOURS = {
         {1, 0.2, 0.2}, {0.2, 1, 0.2}, {0.2, 0.2, 1}, {1, 1, 0.2}, {0.2, 1, 1}};
@@ -40,7 +39,7 @@ public record SyntheticSource(InputShape shape, int numClasses, long seed, long 
         byte[] pixels = ImageSet.allocate(shape, count, describe());
         int[] labels = new int[count];
         for (int n = 0; n < count; n++) {
-            SplittableRandom random = new SplittableRandom(Seeds.mix(seed, IMAGE_STREAM, from + n));
+            SplittableRandom random = new SplittableRandom(Seeds.mix(seed, Seeds.SYNTHETIC_IMAGES, from + n));
             int label = random.nextInt(numClasses);
             labels[n] = label;
             double[] colour = channels == 3 ? COLOURS[label % colours] : new double[] {1};

@@ -8,9 +8,6 @@ import java.util.Arrays;
  */
 public record TrainValidationSplit(ImageSet train, ImageSet validation) {
 
-    /** The stream of {@link Seeds} used for the split, apart from shuffling and augmentation. */
-    private static final long SPLIT_STREAM = 0x5B117L;
-
     public static TrainValidationSplit of(ImageSet all, int validationSize, long seed) {
         int[] validation = validationIndices(all.size(), validationSize, seed);
         int[] train = new int[all.size() - validation.length];
@@ -30,7 +27,7 @@ public record TrainValidationSplit(ImageSet train, ImageSet validation) {
             throw new IllegalArgumentException("--val-size " + validationSize + " must be between 0 and "
                     + (total - 1) + ": the training files hold " + total + " images");
         }
-        int[] order = Batches.permutation(Math.toIntExact(total), Seeds.mix(seed, SPLIT_STREAM));
+        int[] order = Batches.permutation(Math.toIntExact(total), Seeds.mix(seed, Seeds.VALIDATION_SPLIT));
         int[] validation = Arrays.copyOfRange(order, 0, validationSize);
         Arrays.sort(validation);
         return validation;

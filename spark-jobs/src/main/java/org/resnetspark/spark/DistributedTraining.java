@@ -47,7 +47,6 @@ public final class DistributedTraining {
 
     private static final Logger log = LoggerFactory.getLogger(DistributedTraining.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long SPLIT_STREAM = 0x5B17L;
     /** The final model on the test split, as the evaluation job writes it. */
     public static final String EVAL = "eval.json";
 
@@ -213,7 +212,7 @@ public final class DistributedTraining {
     private SparkComputationGraph fit(State at, SparkTrainingSet train, long steps) {
         JavaRDD<DataSet> batches = limit(train.epoch(at.epoch - 1), steps);
         // A master per epoch, seeded by the epoch: a resumed run cuts its rounds as an uninterrupted one.
-        var master = averaging.trainingMaster(Seeds.mix(settings.seed(), SPLIT_STREAM, at.epoch));
+        var master = averaging.trainingMaster(Seeds.mix(settings.seed(), Seeds.AVERAGING_MASTER, at.epoch));
         var sparkNet = new SparkComputationGraph(sc, at.net, master);
         var progress = new EpochProgress(at.epoch, steps, averaging.effectiveBatch(), console, System.nanoTime());
         try (var watch = FitProgress.watch(sc, master, averaging.workers(), progress)) {

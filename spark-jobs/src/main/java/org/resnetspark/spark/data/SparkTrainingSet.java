@@ -18,8 +18,6 @@ import scala.Tuple2;
  */
 public final class SparkTrainingSet {
 
-    private static final long SHUFFLE_STREAM = 0x5F0FL;
-    private static final long AUGMENT_STREAM = 0xA06L;
 
     private final JavaRDD<Example> examples;
     private final long count;
@@ -64,8 +62,8 @@ public final class SparkTrainingSet {
      * drawn from (seed, epoch, its index). The same seed and epoch give the same batches.
      */
     public JavaRDD<DataSet> epoch(int epoch) {
-        long shuffleSeed = Seeds.mix(seed, SHUFFLE_STREAM, epoch);
-        long augmentSeed = Seeds.mix(seed, AUGMENT_STREAM);
+        long shuffleSeed = Seeds.mix(seed, Seeds.EPOCH_SHUFFLE, epoch);
+        long augmentSeed = Seeds.mix(seed, Seeds.AUGMENTATION);
         // Locals only: the closures below must not capture this (it holds the SparkContext's RDD).
         Normalization norm = normalization;
         Augmentation aug = augmentation;
