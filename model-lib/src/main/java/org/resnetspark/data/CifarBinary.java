@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.List;
-import org.resnetspark.models.InputShape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.resnetspark.models.InputShape;
 
 /**
  * A split of CIFAR binary files: fixed-size records without a header, so image {@code i} of a

@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import org.resnetspark.models.InputShape;
 
 /**
  * The datasets with an official file format: their shape, classes, file names and, for CIFAR,

@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
-import org.resnetspark.models.InputShape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

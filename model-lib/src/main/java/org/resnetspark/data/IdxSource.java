@@ -2,7 +2,6 @@ package org.resnetspark.data;
 
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
-import org.resnetspark.models.InputShape;
 
 /**
  * A split in IDX files (MNIST, Fashion-MNIST) whose headers {@link IdxFormat#source} checked:

@@ -2,7 +2,6 @@ package org.resnetspark.data;
 
 import java.util.Arrays;
 import java.util.List;
-import org.resnetspark.models.InputShape;
 
 /**
  * Decoded images as the files hold them: unsigned bytes, channels first (all of channel 0 row by

@@ -3,7 +3,6 @@ package org.resnetspark.data;
 import java.io.IOException;
 import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
-import org.resnetspark.models.InputShape;
 
 /**
  * A set of images that any machine of a cluster can read in parts: a dataset split's file names

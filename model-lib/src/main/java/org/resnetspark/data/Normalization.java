@@ -15,7 +15,6 @@ import org.nd4j.linalg.dataset.api.preprocessor.serializer.CustomSerializerStrat
 import org.nd4j.linalg.dataset.api.preprocessor.serializer.NormalizerSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.serializer.NormalizerType;
 import org.nd4j.linalg.factory.Nd4j;
-import org.resnetspark.models.InputShape;
 
 /**
  * Input normalisation computed on the training split: pixels are scaled to [0, 1], then each

@@ -1,7 +1,6 @@
 package org.resnetspark.data;
 
 import java.io.Serializable;
-import org.resnetspark.models.InputShape;
 
 /**
  * Exact integer sums over raw pixel bytes, from which {@link Normalization} derives its

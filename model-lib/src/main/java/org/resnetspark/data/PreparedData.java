@@ -1,6 +1,5 @@
 package org.resnetspark.data;
 
-import org.resnetspark.models.InputShape;
 
 /**
  * A dataset ready for training by the paper's protocol: the training and validation split of

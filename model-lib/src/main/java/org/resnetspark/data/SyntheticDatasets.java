@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.resnetspark.models.InputShape;
 
 /**
  * Seeded synthetic datasets in each official format, for tests and for demos without network

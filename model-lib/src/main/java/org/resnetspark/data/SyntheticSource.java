@@ -2,7 +2,6 @@ package org.resnetspark.data;
 
 import java.util.SplittableRandom;
 import org.apache.hadoop.conf.Configuration;
-import org.resnetspark.models.InputShape;
 
 /**
  * Seeded synthetic images that behave like photographs where a demo needs them to: each class is

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.resnetspark.data.InputShape;
 
 /**
  * Model names: a family and depth, then a dash-separated suffix for each non-default variant.

@@ -2,6 +2,7 @@ package org.resnetspark.models;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.resnetspark.data.InputShape;
 
 /** A network the registry can name and build: architecture, classes and input shape. */
 public interface ModelSpec {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.resnetspark.data.InputShape;
 
 /**
  * One network of any family with its variants. Validated on construction; {@link #name()} spells

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
-import org.resnetspark.models.InputShape;
 
 /**
  * Pad-and-crop plus flip, checked on its output: an image whose pixels encode their own

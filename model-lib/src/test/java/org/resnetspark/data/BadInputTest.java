@@ -13,7 +13,6 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
-import org.resnetspark.models.InputShape;
 
 /** Each bad input stops with a message naming the file, what is wrong, and what to do. */
 class BadInputTest {

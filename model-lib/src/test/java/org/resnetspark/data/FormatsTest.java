@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.resnetspark.models.InputShape;
 
 /** Every official format, read back from files written here in that format. */
 class FormatsTest {

@@ -13,7 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.resnetspark.models.InputShape;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.models.NetworkOptions;
 

@@ -7,7 +7,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.resnetspark.models.InputShape;
 
 /**
  * Seeded synthetic float batches for model tests (the jobs use {@link SyntheticDatasets}, which

@@ -13,8 +13,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.resnetspark.data.InputShape;
 import org.resnetspark.data.SyntheticImages;
-import org.resnetspark.models.InputShape;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.models.NetworkOptions;
 

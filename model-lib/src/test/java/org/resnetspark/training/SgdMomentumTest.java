@@ -17,8 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
+import org.resnetspark.data.InputShape;
 import org.resnetspark.data.SyntheticImages;
-import org.resnetspark.models.InputShape;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.models.NetworkOptions;
 

@@ -22,8 +22,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import org.resnetspark.data.InputShape;
 import org.resnetspark.data.SyntheticImages;
-import org.resnetspark.models.InputShape;
 import org.resnetspark.training.SgdMomentum;
 
 /**

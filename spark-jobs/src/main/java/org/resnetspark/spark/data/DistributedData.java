@@ -8,10 +8,10 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.resnetspark.data.Augmentation;
 import org.resnetspark.data.ImageSource;
+import org.resnetspark.data.InputShape;
 import org.resnetspark.data.Normalization;
 import org.resnetspark.data.PixelStatistics;
 import org.resnetspark.data.TrainValidationSplit;
-import org.resnetspark.models.InputShape;
 
 /**
  * A dataset prepared by the paper's protocol with the executors doing the reading: the driver

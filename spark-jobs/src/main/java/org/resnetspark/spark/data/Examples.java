@@ -8,7 +8,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
 import org.resnetspark.data.ImageSet;
 import org.resnetspark.data.ImageSource;
-import org.resnetspark.models.InputShape;
+import org.resnetspark.data.InputShape;
 
 /**
  * Images on the executors, as an RDD of {@link Example}s numbered 0 to {@code count - 1}, with

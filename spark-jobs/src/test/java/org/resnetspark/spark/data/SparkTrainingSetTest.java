@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 import org.resnetspark.data.Augmentation;
+import org.resnetspark.data.InputShape;
 import org.resnetspark.data.Normalization;
-import org.resnetspark.models.InputShape;
 import org.resnetspark.spark.LocalSpark;
 
 /** The training set on Spark local[2]: every image once per epoch, reshuffled per epoch, deterministic per seed. */

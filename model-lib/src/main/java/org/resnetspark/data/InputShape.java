@@ -1,4 +1,4 @@
-package org.resnetspark.models;
+package org.resnetspark.data;
 
 /** The shape of one input image, channels first. */
 public record InputShape(int channels, int height, int width) implements java.io.Serializable {
