@@ -17,17 +17,35 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 public record NetworkOptions(long seed, DataType dataType, IUpdater updater, double l2, CacheMode cacheMode,
                              Layers layers) {
 
-    /** Batch norm and ReLU implementations: the same function and parameters either way. */
+    /** Implementations of the networks' layers: the same function and parameters either way. */
     public enum Layers {
-        /** The project's {@link org.resnetspark.layers.FusedBatchNorm} (fast on CPU): the default. */
-        FUSED,
-        /** DL4J's own BatchNormalization followed by an ActivationLayer: the reference to compare with. */
-        DL4J
+        /**
+         * The project's layers on oneDNN (fast on CPU), the default: convolution, batch norm with
+         * ReLU ({@link org.resnetspark.layers.FusedBatchNorm}), option A's subsampling and the
+         * residual addition, on activations in oneDNN's channel blocks.
+         */
+        ONEDNN,
+        /** DL4J's own layers (BatchNormalization followed by an ActivationLayer): the reference to compare with. */
+        DL4J;
+
+        /** By name, any case; {@code fused}, this option's name until 2026-12, still means {@link #ONEDNN}. */
+        public static Layers parse(String name) {
+            String key = name.trim().toUpperCase(java.util.Locale.ROOT);
+            if (key.equals("FUSED")) {
+                return ONEDNN;
+            }
+            for (Layers layers : values()) {
+                if (layers.name().equals(key)) {
+                    return layers;
+                }
+            }
+            throw new IllegalArgumentException("Unknown layers '" + name + "': use onednn or dl4j");
+        }
     }
 
     /** He et al. 2015: learning rate 0.1, momentum 0.9, weight decay 1e-4; float32. */
     public static NetworkOptions defaults() {
-        return new NetworkOptions(42, DataType.FLOAT, new Nesterovs(0.1, 0.9), 1e-4, CacheMode.DEVICE, Layers.FUSED);
+        return new NetworkOptions(42, DataType.FLOAT, new Nesterovs(0.1, 0.9), 1e-4, CacheMode.DEVICE, Layers.ONEDNN);
     }
 
     public NetworkOptions withSeed(long newSeed) {

@@ -223,7 +223,7 @@ public final class ResNetGraph {
      * on AVX2 and AVX-512 (option A's zero channels are then whole blocks too).
      */
     static boolean blockedLayout(ResNetSpec spec, NetworkOptions options) {
-        if (options.layers() != NetworkOptions.Layers.FUSED) {
+        if (options.layers() != NetworkOptions.Layers.ONEDNN) {
             return false;
         }
         return spec.stemWidth() % 16 == 0 && spec.stages().stream()
@@ -244,19 +244,19 @@ public final class ResNetGraph {
                 // DL4J's argument is the probability of keeping a unit.
                 conv.dropOut(new org.deeplearning4j.nn.conf.dropout.Dropout(1 - dropoutRate));
             }
-            return layers == NetworkOptions.Layers.FUSED
+            return layers == NetworkOptions.Layers.ONEDNN
                     ? new OneDnnConvolution(conv, blocked && !readsNetworkInput, blocked, readsNetworkInput) : conv.build();
         }
 
         /** Option A's subsampling: every stride-th pixel. */
         org.deeplearning4j.nn.conf.layers.Layer subsample(int stride) {
-            return layers == NetworkOptions.Layers.FUSED ? new Subsample(stride, blocked)
+            return layers == NetworkOptions.Layers.ONEDNN ? new Subsample(stride, blocked)
                     : new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1).stride(stride, stride).build();
         }
 
         /** Batch norm with its activation; returns the name of the vertex that outputs the activated result. */
         String batchNorm(String name, Activation activation, String input) {
-            if (layers == NetworkOptions.Layers.FUSED) {
+            if (layers == NetworkOptions.Layers.ONEDNN) {
                 graph.addLayer(name, new FusedBatchNorm(activation, blocked), input);
                 return name;
             }
@@ -274,7 +274,7 @@ public final class ResNetGraph {
          * {@code <block>_add}. The project's vertex adds in place into the branch's activation.
          */
         String residualAdd(String block, boolean relu, String branch, String shortcut) {
-            if (layers == NetworkOptions.Layers.FUSED) {
+            if (layers == NetworkOptions.Layers.ONEDNN) {
                 String name = block + (relu ? "_out" : "_add");
                 graph.addVertex(name, new ResidualAdd(relu), branch, shortcut);
                 return name;

@@ -93,7 +93,7 @@ class FusedLayersMatchDl4jTest {
     }
 
     private static ComputationGraph fusedNet(String model, double learningRate) {
-        return net(model, NetworkOptions.Layers.FUSED, DataType.FLOAT, learningRate);
+        return net(model, NetworkOptions.Layers.ONEDNN, DataType.FLOAT, learningRate);
     }
 
     /** The oracle: DL4J's layers in double precision, with a net's parameter values (matched by name). */

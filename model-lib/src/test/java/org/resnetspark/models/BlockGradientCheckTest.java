@@ -72,7 +72,7 @@ class BlockGradientCheckTest {
             mismatches.put(layers, FiniteDifferences.mismatches(net, new DataSet(input, labels), 1e-6, 1e-3,
                     List.of("_mean", "_var", "_log10stdev")));
         }
-        assertEquals(Map.of(NetworkOptions.Layers.FUSED, List.of(), NetworkOptions.Layers.DL4J, List.of()), mismatches);
+        assertEquals(Map.of(NetworkOptions.Layers.ONEDNN, List.of(), NetworkOptions.Layers.DL4J, List.of()), mismatches);
     }
 
     /** A stem convolution with BN-ReLU, the block, pooling and a classifier. */

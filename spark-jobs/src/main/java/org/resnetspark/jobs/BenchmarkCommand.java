@@ -72,9 +72,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--normalization", defaultValue = "pixel-mean", description = "pixel-mean, channel-mean-std or none.")
     String normalization;
 
-    @Option(names = "--layers", defaultValue = "FUSED", description = "Batch norm and ReLU implementation: "
-            + "FUSED (the project's, fast on CPU) or DL4J (DL4J's own layers, for comparison).")
-    NetworkOptions.Layers layers;
+    @Option(names = "--layers", defaultValue = "onednn", description = "Layer implementations: onednn (the "
+            + "project's oneDNN convolution, batch norm + ReLU, subsampling and addition, fast on CPU; 'fused' is "
+            + "an older name for it) or dl4j (DL4J's own layers, for comparison).")
+    String layers;
 
     @Option(names = "--inference", description = "Time forward passes in inference mode (what evaluation runs) "
             + "instead of training steps.")
@@ -92,6 +93,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch, --iterations, --pipeline-passes and --pipeline-images must be "
                     + "at least 1, --warmup at least 0");
         }
+        NetworkOptions.Layers chosenLayers = NetworkOptions.Layers.parse(layers);
         PrintWriter out = spec.commandLine().getOut();
         Dataset format = Dataset.parse(dataset);
         Normalization.Mode mode = Normalization.Mode.parse(normalization);
@@ -122,7 +124,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         // The pipeline check leaves garbage on and off the heap; collect it so the training steps'
         // peak memory is their own (the number compare-pytorch.sh sets against PyTorch's).
         System.gc();
-        ComputationGraph graph = net.build(NetworkOptions.defaults().withSeed(seed).withLayers(layers));
+        ComputationGraph graph = net.build(NetworkOptions.defaults().withSeed(seed).withLayers(chosenLayers));
         Progress progress = new Progress("benchmark " + net.name(), iterations, System.err, 10);
         ThroughputBenchmark.Result result = inference
                 ? ThroughputBenchmark.runInference(graph, batches, warmup, iterations, progress)
@@ -135,12 +137,12 @@ final class BenchmarkCommand implements Callable<Integer> {
                             + "\"images_per_second\":%.2f,\"ms_per_iteration\":%.1f,\"dataset\":\"%s\","
                             + "\"pipeline_images\":%d,\"pipeline_images_per_second\":%.0f,"
                             + "\"pipeline_epoch_images_per_second\":%.0f,\"pipeline_to_training\":%.1f,\"runtime\":\"%s\"}%n",
-                    net.name(), measured, layers, batch, warmup, iterations, result.imagesPerSecond(), result.msPerIteration(),
+                    net.name(), measured, chosenLayers, batch, warmup, iterations, result.imagesPerSecond(), result.msPerIteration(),
                     format.cliName(), pipeline.images(), pipeline.imagesPerSecond(), pipeline.epochImagesPerSecond(),
                     ratio, runtime);
         } else {
             out.printf(Locale.ROOT, "%s (%s layers) %s, batch %d, %d timed steps after %d warm-up: %.1f images/s, "
-                            + "%.1f ms per step%n", net.name(), layers, measured, batch, iterations, warmup, result.imagesPerSecond(), result.msPerIteration());
+                            + "%.1f ms per step%n", net.name(), chosenLayers, measured, batch, iterations, warmup, result.imagesPerSecond(), result.msPerIteration());
             out.printf(Locale.ROOT, "input pipeline, %s, %d images, one thread: %.0f images/s decode + normalise + "
                             + "augment + batch (%.0f images/s without decoding, which happens once per run), "
                             + "%.1fx the training throughput%n", format.cliName(), pipeline.images(),

@@ -116,7 +116,7 @@ class CommandLineTest {
         Cli.Run run = Cli.run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup", "1", "--iterations", "2", "--json");
         assertEquals(0, run.exitCode(), run.err());
         String line = run.out().strip();
-        assertTrue(line.matches("\\{\"model\":\"resnet8\",\"mode\":\"training\",\"layers\":\"FUSED\",\"batch\":8,"
+        assertTrue(line.matches("\\{\"model\":\"resnet8\",\"mode\":\"training\",\"layers\":\"ONEDNN\",\"batch\":8,"
                 + ".*\"images_per_second\":[0-9.]+,\"ms_per_iteration\":[0-9.]+,.*\\}"), line);
         assertTrue(line.contains("onednn=on"), line);
         assertTrue(line.contains("blas-threads=1"), line);
