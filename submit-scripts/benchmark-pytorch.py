@@ -129,7 +129,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="resnet20-B", help="resnet<6n+2>, resnet<6n+2>-B or wrn-<6n+4>-<k>")
     parser.add_argument("--batch", type=int, default=128)
-    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--warmup-steps", type=int, default=5, help="untimed steps first")
     parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--seed", type=int, default=42)
@@ -155,7 +155,7 @@ def main():
 
     step = inference_step if args.inference else train_step
     net.train(not args.inference)
-    for i in range(args.warmup):
+    for i in range(args.warmup_steps):
         step(i)
     start = time.perf_counter()
     for i in range(args.iterations):
@@ -164,7 +164,7 @@ def main():
     print(json.dumps({
         "model": args.model, "framework": f"pytorch {torch.__version__}",
         "mode": "inference" if args.inference else "training", "batch": args.batch,
-        "warmup": args.warmup, "iterations": args.iterations, "threads": args.threads,
+        "warmup": args.warmup_steps, "iterations": args.iterations, "threads": args.threads,
         "images_per_second": round(args.batch * args.iterations / seconds, 2),
         "ms_per_iteration": round(1000 * seconds / args.iterations, 1),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "unset"),

@@ -45,7 +45,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "128", description = "Images per training step.")
     int batch;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps first.")
+    // Not --warmup: in train that names a learning-rate schedule.
+    @Option(names = "--warmup-steps", defaultValue = "5", description = "Untimed steps first.")
     int warmup;
 
     @Option(names = "--iterations", defaultValue = "20", description = "Timed steps.")
@@ -91,7 +92,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (batch < 1 || iterations < 1 || warmup < 0 || pipelinePasses < 1 || pipelineImages < 1) {
             throw new IllegalArgumentException("--batch, --iterations, --pipeline-passes and --pipeline-images must be "
-                    + "at least 1, --warmup at least 0");
+                    + "at least 1, --warmup-steps at least 0");
         }
         NetworkOptions.Layers chosenLayers = NetworkOptions.Layers.parse(layers);
         PrintWriter out = spec.commandLine().getOut();

@@ -113,7 +113,7 @@ class CommandLineTest {
 
     @Test
     void benchmarkPrintsOneJsonLine() {
-        Cli.Run run = Cli.run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup", "1", "--iterations", "2", "--json");
+        Cli.Run run = Cli.run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup-steps", "1", "--iterations", "2", "--json");
         assertEquals(0, run.exitCode(), run.err());
         String line = run.out().strip();
         assertTrue(line.matches("\\{\"model\":\"resnet8\",\"mode\":\"training\",\"layers\":\"ONEDNN\",\"batch\":8,"
@@ -124,7 +124,7 @@ class CommandLineTest {
 
     @Test
     void benchmarkTimesInferenceOrDl4jLayersOnRequest() {
-        Cli.Run run = Cli.run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup", "1", "--iterations", "2",
+        Cli.Run run = Cli.run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup-steps", "1", "--iterations", "2",
                 "--inference", "--layers", "DL4J", "--json");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().strip().startsWith("{\"model\":\"resnet8\",\"mode\":\"inference\",\"layers\":\"DL4J\","),

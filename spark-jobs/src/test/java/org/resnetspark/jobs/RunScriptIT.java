@@ -117,7 +117,7 @@ class RunScriptIT {
     @Test
     void thePortableNativeBuildForCpusWithoutAvx2WorksToo() throws Exception {
         Result result = runShWith("-Dorg.bytedeco.javacpp.platform.extension=-onednn",
-                "benchmark", "--model", "resnet8", "--batch", "8", "--warmup", "1", "--iterations", "1", "--json");
+                "benchmark", "--model", "resnet8", "--batch", "8", "--warmup-steps", "1", "--iterations", "1", "--json");
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(result.output().contains("native-build=linux-x86_64-onednn onednn=on")
                 || result.output().contains("native-build=linux-x86_64-onednn layer-helpers=on onednn=on"), result.output());

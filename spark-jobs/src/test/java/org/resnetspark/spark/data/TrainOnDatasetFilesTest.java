@@ -89,7 +89,7 @@ class TrainOnDatasetFilesTest {
 
     @Test
     void benchmarkReportsThePipelineNextToTraining() {
-        Run run = Cli.run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup", "1", "--iterations", "2",
+        Run run = Cli.run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup-steps", "1", "--iterations", "2",
                 "--pipeline-images", "500", "--json");
 
         assertEquals(0, run.exitCode(), run.err());
