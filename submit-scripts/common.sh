@@ -166,8 +166,12 @@ conf_value() {
 # prints the archive's URI (nothing if it could not upload: Spark then uploads as usual).
 keep_spark_jars_on_yarn() {
   local jars_dir="${SPARK_HOME:-$bundled_spark_home}/jars" archive
+  # A Spark without its own Hadoop client (and no SPARK_DIST_CLASSPATH) cannot reach the cluster from here.
+  if ! compgen -G "$jars_dir/hadoop-client-*.jar" > /dev/null && [[ -z "${SPARK_DIST_CLASSPATH:-}" ]]; then
+    return 0
+  fi
   local class_path="$SPARK_CONF_DIR:${HADOOP_CONF_DIR:-}:${YARN_CONF_DIR:-}:$jars_dir/*:${SPARK_DIST_CLASSPATH:-}:$jar"
-  archive="$(java "${java_opens[@]}" -cp "$class_path" org.resnetspark.spark.YarnLibraries "$jars_dir" | tail -n 1)"
+  archive="$(java "${java_opens[@]}" -cp "$class_path" org.resnetspark.spark.YarnLibraries "$jars_dir" | tail -n 1)" || archive=""
   if [[ -n "$archive" ]]; then
     spark_args+=(--conf "spark.yarn.archive=$archive")
   fi
