@@ -2,7 +2,6 @@ package org.resnetspark.jobs;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,7 +19,6 @@ import org.resnetspark.data.ImageSet;
 import org.resnetspark.data.LocalFiles;
 import org.resnetspark.data.InputPipelineBenchmark;
 import org.resnetspark.data.Normalization;
-import org.resnetspark.data.SyntheticDatasets;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.models.ModelSpec;
 import org.resnetspark.models.NetworkOptions;
@@ -28,6 +26,7 @@ import org.resnetspark.runtime.NativeRuntime;
 import org.resnetspark.training.Progress;
 import org.resnetspark.training.ThroughputBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,7 +35,8 @@ import picocli.CommandLine.Spec;
         description = {"Training (or with --inference, evaluation) throughput of one model in this process (no "
                 + "Spark): warm up, then time a fixed number of steps on batches from the input pipeline.",
                 "Also the input pipeline's throughput on one thread (decode + normalise + augment + batch) on the "
-                + "dataset's files (--data) or on synthetic files in its official format."})
+                + "dataset's files, read as train reads them (--dataset, --data), or on --train-size synthetic images "
+                + "written as CIFAR-10 files (--dataset synthetic, the default)."})
 final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "resnet20", description = "Model name (see 'models').")
@@ -55,23 +55,11 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for weights and data.")
     long seed;
 
-    @Option(names = "--dataset", defaultValue = "cifar10",
-            description = "Format and shape of the data: cifar10, cifar100, mnist, fashion-mnist.")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "URI",
-            description = "Folder of the dataset's files (Hadoop URI or local path); default: synthetic files in its "
-                    + "official format, written to a temporary folder.")
-    String data;
-
-    @Option(names = "--pipeline-images", defaultValue = "10000", description = "Images of the synthetic files.")
-    int pipelineImages;
+    @Mixin
+    DataOptions dataOptions;
 
     @Option(names = "--pipeline-passes", defaultValue = "2", description = "Timed passes over the files (after one untimed).")
     int pipelinePasses;
-
-    @Option(names = "--normalization", defaultValue = "pixel-mean", description = "pixel-mean, channel-mean-std or none.")
-    String normalization;
 
     @Option(names = "--layers", defaultValue = "onednn", description = "Layer implementations: onednn (the "
             + "project's oneDNN convolution, batch norm + ReLU, subsampling and addition, fast on CPU; 'fused' is "
@@ -90,26 +78,24 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (batch < 1 || iterations < 1 || warmup < 0 || pipelinePasses < 1 || pipelineImages < 1) {
-            throw new IllegalArgumentException("--batch, --iterations, --pipeline-passes and --pipeline-images must be "
-                    + "at least 1, --warmup-steps at least 0");
+        if (batch < 1 || iterations < 1 || warmup < 0 || pipelinePasses < 1) {
+            throw new IllegalArgumentException("--batch, --iterations and --pipeline-passes must be at least 1, "
+                    + "--warmup-steps at least 0");
         }
         NetworkOptions.Layers chosenLayers = NetworkOptions.Layers.parse(layers);
         PrintWriter out = spec.commandLine().getOut();
-        Dataset format = Dataset.parse(dataset);
-        Normalization.Mode mode = Normalization.Mode.parse(normalization);
+        Dataset format = dataOptions.format();
+        Normalization.Mode mode = dataOptions.normalizationMode();
         ModelSpec net = ModelRegistry.parse(model, format.numClasses(), format.shape());
         String runtime = NativeRuntime.start();
 
-        Path synthetic = data == null ? Files.createTempDirectory("benchmark-" + format.cliName()) : null;
+        Path synthetic = dataOptions.isSynthetic() ? dataOptions.writeSyntheticFiles(seed) : null;
         InputPipelineBenchmark.Result pipeline;
         List<DataSet> batches = new ArrayList<>();
         try {
-            if (synthetic != null) {
-                SyntheticDatasets.writeFiles(format, synthetic, pipelineImages, 1, seed, false);
-            }
-            DataFolder folder = DataFolder.at(data != null ? data : synthetic.toString(), HadoopDeadlines.configuration());
-            Augmentation augmentation = Augmentation.paper(format.flipByDefault());
+            DataFolder folder = synthetic != null ? DataFolder.at(synthetic.toString(), HadoopDeadlines.configuration())
+                    : dataOptions.folder(format, HadoopDeadlines.configuration(), out);
+            Augmentation augmentation = dataOptions.augmentation(format.flipByDefault());
             pipeline = InputPipelineBenchmark.run(format, folder, mode, augmentation, batch, seed, pipelinePasses);
             // The training steps run on the pipeline's own batches.
             ImageSet train = format.read(folder, Dataset.Split.TRAIN);

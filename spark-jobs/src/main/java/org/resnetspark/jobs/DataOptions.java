@@ -14,18 +14,19 @@ import org.resnetspark.data.DatasetCache;
 import org.resnetspark.data.ImageSource;
 import org.resnetspark.data.InputShape;
 import org.resnetspark.data.Normalization;
+import org.resnetspark.data.SyntheticDatasets;
 import org.resnetspark.data.SyntheticSource;
 import org.resnetspark.spark.data.DistributedData;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
-/** The data options of the training job (a picocli mixin): which dataset, where from, and the protocol. */
+/**
+ * Which dataset, where from, and how its images are prepared (a picocli mixin of train, evaluate
+ * and benchmark): one option group, one meaning and default for each flag in every command.
+ */
 final class DataOptions {
 
     static final String SYNTHETIC = "synthetic";
-    /** The paper's validation set: 45k/5k on CIFAR-10. */
-    static final int PAPER_VALIDATION_SIZE = 5000;
-
     @Option(names = "--dataset", defaultValue = SYNTHETIC,
             description = "cifar10, cifar100, mnist, fashion-mnist, or synthetic (seeded CIFAR-shaped images made in memory).")
     String dataset;
@@ -42,18 +43,10 @@ final class DataOptions {
     @Option(names = "--offline", description = "Never download: a dataset missing from the cache is an error.")
     boolean offline;
 
-    @Option(names = "--val-size", paramLabel = "N",
-            description = "Training images held out for validation, drawn with the seed (default: 5000, or a tenth "
-                    + "of the training images when that is fewer; 0 trains on all of them).")
-    Integer validationSize;
-
     @Option(names = "--normalization", defaultValue = "pixel-mean",
             description = "pixel-mean (the paper: the training split's mean image), channel-mean-std, or none. "
                     + "Saved inside model.zip.")
     String normalization;
-
-    @Option(names = "--train-limit", paramLabel = "N", description = "Use only the first N images of the training files.")
-    Integer trainLimit;
 
     @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Training augmentation: pad 4 pixels of zeros, random crop, and flips (see --flip).")
@@ -95,7 +88,7 @@ final class DataOptions {
         return dataset.trim().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private boolean isSynthetic() {
+    boolean isSynthetic() {
         return dataset.trim().equalsIgnoreCase(SYNTHETIC);
     }
 
@@ -103,7 +96,7 @@ final class DataOptions {
      * Finds (or downloads) the dataset and applies the protocol: the files, sizes and headers are
      * checked here, the images are read by the executors ({@link DistributedData#check}).
      */
-    DistributedData prepare(JavaSparkContext sc, long seed, PrintWriter log) throws IOException {
+    DistributedData prepare(JavaSparkContext sc, SplitOptions split, long seed, PrintWriter log) throws IOException {
         Normalization.Mode mode = Normalization.Mode.parse(normalization);
         ImageSource trainFiles;
         ImageSource test;
@@ -129,19 +122,34 @@ final class DataOptions {
             name = d.cliName();
             flipDefault = d.flipByDefault();
         }
-        if (trainLimit != null) {
-            if (trainLimit < 2) {
-                throw new IllegalArgumentException("--train-limit must be at least 2, got " + trainLimit);
-            }
-            trainFiles = trainFiles.range(0, Math.min(trainLimit, trainFiles.size()));
-        }
-        int validation = validationSize != null ? validationSize
-                : (int) Math.min(PAPER_VALIDATION_SIZE, trainFiles.size() / 10);
-        Augmentation augmentation = augment ? Augmentation.paper(flip != null ? flip : flipDefault) : Augmentation.NONE;
-        return DistributedData.of(sc, name, trainFiles, test, validation, mode, augmentation, seed);
+        trainFiles = split.limit(trainFiles);
+        return DistributedData.of(sc, name, trainFiles, test, split.validationSize(trainFiles.size()), mode,
+                augmentation(flipDefault), seed);
     }
 
-    private DataFolder folder(Dataset d, Configuration hadoop, PrintWriter log) throws IOException {
+    /** The dataset whose official format the files have: CIFAR-10's for synthetic images. */
+    Dataset format() {
+        return isSynthetic() ? Dataset.CIFAR10 : Dataset.parse(dataset);
+    }
+
+    Normalization.Mode normalizationMode() {
+        return Normalization.Mode.parse(normalization);
+    }
+
+    /** The training augmentation: the paper's unless --no-augment, flips by --flip or the dataset's default. */
+    Augmentation augmentation(boolean flipDefault) {
+        return augment ? Augmentation.paper(flip != null ? flip : flipDefault) : Augmentation.NONE;
+    }
+
+    /** --train-size synthetic images in CIFAR-10's files, in a new temporary folder (the caller deletes it). */
+    java.nio.file.Path writeSyntheticFiles(long seed) throws IOException {
+        java.nio.file.Path folder = java.nio.file.Files.createTempDirectory("synthetic-cifar10");
+        SyntheticDatasets.writeFiles(Dataset.CIFAR10, folder, syntheticTrainSize, 1, seed, false);
+        return folder;
+    }
+
+    /** The folder of a dataset's official files: --data, or the download cache. */
+    DataFolder folder(Dataset d, Configuration hadoop, PrintWriter log) throws IOException {
         if (data != null) {
             return DataFolder.at(data, hadoop);
         }

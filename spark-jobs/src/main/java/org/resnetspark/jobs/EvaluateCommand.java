@@ -72,6 +72,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
+    @Mixin
+    SplitOptions splitOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -118,7 +121,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 models.add(path.toString());
             }
 
-            DistributedData data = dataOptions.prepare(sc, splitSeed, console);
+            DistributedData data = dataOptions.prepare(sc, splitOptions, splitSeed, console);
             Examples images = switch (split) {
                 case "test" -> data.test();
                 case "validation" -> data.validation();

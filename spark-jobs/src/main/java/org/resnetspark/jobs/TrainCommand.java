@@ -67,6 +67,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
+    @Mixin
+    SplitOptions splitOptions;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed for weights, split, shuffling and augmentation.")
     long seed;
 
@@ -110,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
             // Opened before the data is read, so that a missing s3a:// connector fails at once.
             RunFolder givenOut = out == null ? null : new RunFolder(out, sc.hadoopConfiguration());
             ParameterAveraging averaging = averaging(sc.defaultParallelism());
-            DistributedData data = dataOptions.prepare(sc, seed, console);
+            DistributedData data = dataOptions.prepare(sc, splitOptions, seed, console);
             data.check();   // the executors read every file now: bad data stops the job before training
             console.println(data.summary());
             ModelSpec netSpec = ModelRegistry.parse(model, data.numClasses(), data.shape());

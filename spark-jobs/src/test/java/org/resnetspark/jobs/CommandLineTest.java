@@ -112,6 +112,18 @@ class CommandLineTest {
     }
 
     @Test
+    void benchmarkAndTrainShareOneDataOptionGroupAndBenchmarkHasNoSplitOptions() {
+        String benchmark = Cli.run("benchmark", "--help").out();
+        String train = Cli.run("train", "--help").out();
+        for (String option : new String[] {"--dataset", "--data", "--normalization", "--train-size", "--augment"}) {
+            String line = train.lines().filter(l -> l.trim().startsWith(option + "=") || l.trim().startsWith(option + " ")
+                    || l.trim().startsWith("--[no-]" + option.substring(2))).findFirst().orElseThrow();
+            assertTrue(benchmark.contains(line), option + " differs:\n" + benchmark);
+        }
+        assertFalse(benchmark.contains("--val-size") || benchmark.contains("--warmup "), benchmark);
+    }
+
+    @Test
     void benchmarkPrintsOneJsonLine() {
         Cli.Run run = Cli.run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup-steps", "1", "--iterations", "2", "--json");
         assertEquals(0, run.exitCode(), run.err());

@@ -90,7 +90,7 @@ class TrainOnDatasetFilesTest {
     @Test
     void benchmarkReportsThePipelineNextToTraining() {
         Run run = Cli.run("benchmark", "--model", "resnet8", "--batch", "8", "--warmup-steps", "1", "--iterations", "2",
-                "--pipeline-images", "500", "--json");
+                "--train-size", "500", "--json");
 
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().matches("(?s).*\"dataset\":\"cifar10\",\"pipeline_images\":500,"
