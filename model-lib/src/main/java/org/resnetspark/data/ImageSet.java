@@ -28,12 +28,17 @@ public final class ImageSet {
 
     /** Bytes for {@code count} images of {@code shape}, or a clear error when one Java array cannot hold them. */
     public static byte[] allocate(InputShape shape, long count, String what) {
+        return new byte[requireFits(shape, count, what)];
+    }
+
+    /** The bytes of {@code count} images of {@code shape}, or a clear error when one Java array cannot hold them. */
+    public static int requireFits(InputShape shape, long count, String what) {
         long bytes = count * shape.channels() * shape.height() * shape.width();
         if (bytes > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException(what + ": " + count + " images of " + shape + " need " + bytes
                     + " bytes, more than one Java array holds (2 GB). Split the data into smaller files.");
         }
-        return new byte[(int) bytes];
+        return (int) bytes;
     }
 
     public InputShape shape() {

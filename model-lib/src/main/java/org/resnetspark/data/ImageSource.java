@@ -34,7 +34,7 @@ public interface ImageSource extends Serializable {
 
     /** Every image, in one array (at most 2 GB: a clear error beyond that). */
     default ImageSet readAll(Configuration hadoop) throws IOException {
-        ImageSet.allocate(shape(), size(), describe());   // fails with the 2 GB message before any reading
+        ImageSet.requireFits(shape(), size(), describe());   // the 2 GB message before any reading
         return read(0, (int) size(), hadoop);
     }
 

@@ -45,22 +45,25 @@ public final class DistributedData implements AutoCloseable {
         Examples files = Examples.read(sc, trainingFiles, sc.defaultParallelism());
         files.rdd().persist(StorageLevel.MEMORY_AND_DISK());
         this.trainingFiles = files;
-        Broadcast<int[]> held = heldOut;
-        // Numbered as in the files with the held-out images left out, the numbering PreparedData gives.
-        JavaRDD<Example> trainRdd = files.rdd().flatMap(e -> {
-            int at = Arrays.binarySearch(held.value(), (int) e.index);
-            return at >= 0 ? Collections.emptyIterator()
-                    : Collections.singletonList(new Example(e.index + at + 1, e.label, e.pixels)).iterator();
+        this.train = new Examples(side(files.rdd(), heldOut, false).setName("training set"),
+                files.count() - validationSize, files.shape(), files.numClasses());
+        this.validation = new Examples(side(files.rdd(), heldOut, true).setName("validation set"),
+                validationSize, files.shape(), files.numClasses());
+    }
+
+    /**
+     * The held-out examples (numbered by their place among the held-out indices) or the others
+     * (numbered as in the files with the held-out ones left out): the numbering PreparedData gives.
+     */
+    private static JavaRDD<Example> side(JavaRDD<Example> files, Broadcast<int[]> heldOut, boolean held) {
+        return files.flatMap(e -> {
+            int at = Arrays.binarySearch(heldOut.value(), (int) e.index);
+            if ((at >= 0) != held) {
+                return Collections.emptyIterator();
+            }
+            long index = held ? at : e.index + at + 1;
+            return Collections.singletonList(new Example(index, e.label, e.pixels)).iterator();
         });
-        JavaRDD<Example> validationRdd = files.rdd().flatMap(e -> {
-            int at = Arrays.binarySearch(held.value(), (int) e.index);
-            return at < 0 ? Collections.emptyIterator()
-                    : Collections.singletonList(new Example(at, e.label, e.pixels)).iterator();
-        });
-        this.train = new Examples(trainRdd.setName("training set"), files.count() - validationSize,
-                files.shape(), files.numClasses());
-        this.validation = new Examples(validationRdd.setName("validation set"), validationSize,
-                files.shape(), files.numClasses());
     }
 
     /**
