@@ -2,6 +2,7 @@ package org.resnetspark.data;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -15,6 +16,11 @@ public interface ImageSource extends Serializable {
     InputShape shape();
 
     int numClasses();
+
+    /** The classes' names in label order, for reports; empty when the labels are all the names there are. */
+    default List<String> classNames() {
+        return List.of();
+    }
 
     /** Images in the set. */
     long size();
@@ -58,6 +64,11 @@ public interface ImageSource extends Serializable {
         @Override
         public int numClasses() {
             return whole.numClasses();
+        }
+
+        @Override
+        public List<String> classNames() {
+            return whole.classNames();
         }
 
         @Override

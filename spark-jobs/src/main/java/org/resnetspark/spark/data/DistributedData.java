@@ -2,6 +2,7 @@ package org.resnetspark.spark.data;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -131,6 +132,11 @@ public final class DistributedData implements AutoCloseable {
 
     public int numClasses() {
         return trainingFiles.numClasses();
+    }
+
+    /** The classes' names in label order; empty when the dataset has none but the labels. */
+    public List<String> classNames() {
+        return trainingFiles.classNames();
     }
 
     public String summary() {
