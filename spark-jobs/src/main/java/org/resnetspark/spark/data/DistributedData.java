@@ -25,6 +25,7 @@ public final class DistributedData implements AutoCloseable {
 
     private final String name;
     private final Examples trainingFiles;
+    private final List<String> classNames;
     private final Broadcast<int[]> heldOut;
     private final Examples train;
     private final Examples validation;
@@ -46,6 +47,7 @@ public final class DistributedData implements AutoCloseable {
         Examples files = Examples.read(sc, trainingFiles, sc.defaultParallelism());
         files.rdd().persist(StorageLevel.MEMORY_AND_DISK());
         this.trainingFiles = files;
+        this.classNames = trainingFiles.classNames();
         this.train = new Examples(side(files.rdd(), heldOut, false).setName("training set"),
                 files.count() - validationSize, files.shape(), files.numClasses());
         this.validation = new Examples(side(files.rdd(), heldOut, true).setName("validation set"),
@@ -136,7 +138,7 @@ public final class DistributedData implements AutoCloseable {
 
     /** The classes' names in label order; empty when the dataset has none but the labels. */
     public List<String> classNames() {
-        return trainingFiles.classNames();
+        return classNames;
     }
 
     public String summary() {
