@@ -31,12 +31,14 @@ public final class Batches {
     }
 
     /**
-     * One training epoch: the images in a random order (seeded by seed and epoch), each with its
-     * own augmentation draw (seeded by seed, epoch and its index), made lazily batch by batch.
+     * One training epoch: the images in a random order (the epoch-shuffle stream of seed and epoch),
+     * each with its own augmentation draw (the augmentation stream, with the epoch and its index:
+     * the draws the Spark training set makes), made lazily batch by batch.
      */
     public static Iterator<DataSet> epoch(ImageSet images, Normalization normalization, Augmentation augmentation,
                                           int batchSize, long seed, int epoch) {
-        int[] order = permutation(images.size(), Seeds.mix(seed, epoch));
+        int[] order = permutation(images.size(), Seeds.mix(seed, Seeds.EPOCH_SHUFFLE, epoch));
+        long augmentSeed = Seeds.mix(seed, Seeds.AUGMENTATION);
         BatchBuilder builder = new BatchBuilder(normalization, augmentation, images.numClasses(), batchSize);
         return new Iterator<>() {
             private int next;
@@ -54,7 +56,7 @@ public final class Batches {
                 while (next < order.length && !builder.isFull()) {
                     int index = order[next++];
                     builder.add(images.pixels(), images.offset(index), images.label(index),
-                            augmentation.draw(seed, epoch, index));
+                            augmentation.draw(augmentSeed, epoch, index));
                 }
                 return builder.build();
             }

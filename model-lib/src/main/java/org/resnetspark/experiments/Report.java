@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.resnetspark.models.ModelRegistry;
+import org.resnetspark.training.EpochMetrics;
 
 /**
  * Runs side by side: a table (CSV, Markdown, HTML) with the papers' numbers beside ours, and charts
@@ -56,19 +57,20 @@ public final class Report {
     private static final Axis DEPTH = new Axis("depth", "depth", "depth (layers)", Report::depth);
     /** In the order they are preferred as the x axis. */
     private static final List<Axis> AXES = List.of(DEPTH,
-            new Axis("effective-batch", "effective batch", "effective batch (images)", run -> run.number("effective_batch")),
-            new Axis("workers", "workers", "workers", run -> run.number("workers")),
+            new Axis("effective-batch", "effective batch", "effective batch (images)", run -> (double) run.setup().effectiveBatch()),
+            new Axis("workers", "workers", "workers", run -> (double) run.setup().workers()),
             new Axis("averaging-frequency", "averaging frequency", "averaging frequency (iterations)",
-                    run -> run.number("averaging_frequency")));
+                    run -> (double) run.setup().averagingFrequency()));
 
     /** A metric of metrics.jsonl, charted against the epoch; scale 100 turns a fraction into %. */
-    private record Curve(String id, String title, String key, String label, double scale) {
+    private record Curve(String id, String title, Function<EpochMetrics, Double> value, String label, double scale) {
     }
 
     private static final List<Curve> CURVES = List.of(
-            new Curve("training-loss", "Training loss by epoch", "train_loss", "training loss", 1),
-            new Curve("training-error", "Training error by epoch", "train_error", "training error (%)", 100),
-            new Curve("validation-error", "Validation error by epoch", "validation_error", "validation error (%)", 100));
+            new Curve("training-loss", "Training loss by epoch", EpochMetrics::trainLoss, "training loss", 1),
+            new Curve("training-error", "Training error by epoch", EpochMetrics::trainError, "training error (%)", 100),
+            new Curve("validation-error", "Validation error by epoch", EpochMetrics::validationError,
+                    "validation error (%)", 100));
 
     private static final String STYLE = "body{font-family:sans-serif;margin:24px;color:#222}"
             + "h1{font-size:26px;margin:0 0 14px}h2{font-size:19px;margin:30px 0 8px}"
@@ -109,9 +111,9 @@ public final class Report {
         return List.of(run.name(), run.model(), run.dataset(), run.status(), format(test),
                 format(percent(run.bestValidationError())), format(paper),
                 test != null && paper != null ? format(test - paper) : "",
-                integer(run.number("parameters")), integer(run.number("effective_batch")), integer(run.number("workers")),
-                integer(run.number("averaging_frequency")), format(run.meanEpochSeconds()),
-                format(run.meanImagesPerSecond()), format(run.number("total_seconds")));
+                integer(run.outcome().parameters()), integer(run.setup().effectiveBatch()), integer(run.setup().workers()),
+                integer(run.setup().averagingFrequency()), format(run.meanEpochSeconds()),
+                format(run.meanImagesPerSecond()), format(run.outcome().totalSeconds()));
     }
 
     public String csv() {
@@ -191,11 +193,10 @@ public final class Report {
             SvgChart chart = new SvgChart(curve.id(), curve.title(), "epoch", curve.label());
             for (int i = 0; i < runs.size(); i++) {
                 List<double[]> points = new ArrayList<>();
-                for (Map<String, Object> epoch : runs.get(i).epochs()) {
-                    Double x = RunSummary.number(epoch.get("epoch"));
-                    Double y = RunSummary.number(epoch.get(curve.key()));
-                    if (x != null && y != null) {
-                        points.add(new double[] {x, curve.scale() * y});
+                for (EpochMetrics epoch : runs.get(i).epochs()) {
+                    Double y = curve.value().apply(epoch);
+                    if (y != null) {
+                        points.add(new double[] {epoch.epoch(), curve.scale() * y});
                     }
                 }
                 chart.add(new SvgChart.Series(runs.get(i).name(), points, i));
@@ -349,8 +350,8 @@ public final class Report {
         return value == null ? "" : String.format(Locale.ROOT, "%.2f", value);
     }
 
-    private static String integer(Double value) {
-        return value == null ? "" : String.valueOf(Math.round(value));
+    private static String integer(Number value) {
+        return value == null ? "" : String.valueOf(Math.round(value.doubleValue()));
     }
 
     private static String csvCell(String cell) {

@@ -1,87 +1,62 @@
 package org.resnetspark.experiments;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
-import org.nd4j.shade.jackson.core.type.TypeReference;
-import org.nd4j.shade.jackson.databind.ObjectMapper;
-import org.resnetspark.data.BadInputException;
+import org.resnetspark.training.EpochMetrics;
 import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.RunRecord;
 
-/** What a report needs from one run folder: run.json and the epochs of metrics.jsonl. */
-public record RunSummary(String name, Map<String, Object> run, List<Map<String, Object>> epochs) {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+/** What a report needs from one run folder: its run.json and the epochs of its metrics.jsonl. */
+public record RunSummary(String name, RunRecord run, List<EpochMetrics> epochs) {
 
     public static RunSummary read(String uri, Configuration hadoop) throws IOException {
         RunFolder folder = new RunFolder(uri, hadoop);
         if (!folder.exists(RunFolder.RUN)) {
             throw new IllegalArgumentException(uri + " is not a run folder (no " + RunFolder.RUN + ")");
         }
-        Map<String, Object> run;
-        try {
-            run = JSON.readValue(folder.readString(RunFolder.RUN), new TypeReference<Map<String, Object>>() { });
-        } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
-            throw new BadInputException(folder.resolve(RunFolder.RUN) + " is not a run record (" + e.getOriginalMessage()
-                    + "): repair it, or leave the run out of the report.");
-        }
-        List<Map<String, Object>> epochs = new ArrayList<>();
-        if (folder.exists(RunFolder.METRICS)) {
-            String[] lines = folder.readString(RunFolder.METRICS).split("\n");
-            for (int i = 0; i < lines.length; i++) {
-                if (lines[i].isBlank()) {
-                    continue;
-                }
-                try {
-                    epochs.add(JSON.readValue(lines[i], new TypeReference<Map<String, Object>>() { }));
-                } catch (org.nd4j.shade.jackson.core.JsonProcessingException e) {
-                    throw new BadInputException(folder.resolve(RunFolder.METRICS) + " line " + (i + 1)
-                            + " is not a metrics record (" + e.getOriginalMessage() + "): repair or remove that line, "
-                            + "or leave the run out of the report.");
-                }
-            }
-        }
-        return new RunSummary(folder.root().getName(), run, epochs);
+        return new RunSummary(folder.root().getName(), RunRecord.read(folder), EpochMetrics.readAll(folder));
+    }
+
+    public RunRecord.Setup setup() {
+        return run.setup();
+    }
+
+    public RunRecord.Outcome outcome() {
+        return run.outcome();
     }
 
     public String model() {
-        return String.valueOf(run.getOrDefault("model", "?"));
+        return Objects.requireNonNullElse(setup().model(), "?");
     }
 
     public String dataset() {
-        return String.valueOf(run.getOrDefault("dataset", "?"));
+        return Objects.requireNonNullElse(setup().dataset(), "?");
     }
 
     public String status() {
-        return String.valueOf(run.getOrDefault("status", "?"));
+        return outcome().status() == null ? "?" : outcome().status().toString();
     }
 
     public Double testError() {
-        return number(run.get("test_error"));
+        return outcome().testError();
     }
 
     public Double bestValidationError() {
-        return epochs.stream().map(e -> number(e.get("validation_error"))).filter(v -> v != null)
-                .min(Double::compare).orElse(null);
+        return epochs.stream().map(EpochMetrics::validationError).filter(Objects::nonNull).min(Double::compare).orElse(null);
     }
 
     public Double meanEpochSeconds() {
-        return epochs.stream().map(e -> number(e.get("seconds"))).filter(v -> v != null)
-                .mapToDouble(Double::doubleValue).average().stream().boxed().findFirst().orElse(null);
+        return mean(EpochMetrics::seconds);
     }
 
     public Double meanImagesPerSecond() {
-        return epochs.stream().map(e -> number(e.get("images_per_second"))).filter(v -> v != null)
-                .mapToDouble(Double::doubleValue).average().stream().boxed().findFirst().orElse(null);
+        return mean(EpochMetrics::imagesPerSecond);
     }
 
-    public Double number(String key) {
-        return number(run.get(key));
-    }
-
-    static Double number(Object value) {
-        return value instanceof Number n ? n.doubleValue() : null;
+    private Double mean(Function<EpochMetrics, Double> value) {
+        return epochs.isEmpty() ? null : epochs.stream().mapToDouble(value::apply).average().getAsDouble();
     }
 }

@@ -3,13 +3,10 @@ package org.resnetspark.training;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
-import org.nd4j.shade.jackson.core.type.TypeReference;
-import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
  * Checkpoints under a run's {@code checkpoints/}: {@code epoch-000012.zip} (model, updater state,
@@ -19,10 +16,21 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  */
 public final class Checkpoints {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** A complete checkpoint: its epoch, global iteration and the trainer's own state. */
-    public record Checkpoint(int epoch, long iteration, Map<String, Object> state, String modelFile) {
+    public record Checkpoint(int epoch, long iteration, TrainerState state, String modelFile) {
+    }
+
+    /**
+     * What the trainer needs besides the network to go on as if never stopped.
+     *
+     * @param warmupDone whether the paper's warmup had ended
+     * @param seconds    the run's time so far, that of the runs it resumes included
+     */
+    public record TrainerState(boolean warmupDone, double seconds) {
+    }
+
+    /** A checkpoint's JSON file, written after its zip. */
+    private record Marker(int epoch, long iteration, TrainerState state) {
     }
 
     private final RunFolder run;
@@ -36,15 +44,11 @@ public final class Checkpoints {
         this.keep = keep;
     }
 
-    public void save(int epoch, long iteration, Map<String, Object> state, ComputationGraph net,
+    public void save(int epoch, long iteration, TrainerState state, ComputationGraph net,
                      DataNormalization normalization) throws IOException {
         String name = String.format("%s/epoch-%06d", RunFolder.CHECKPOINTS, epoch);
         run.writeAtomically(name + ".zip", out -> ModelSerializer.writeModel(net, out, true, normalization));
-        var record = new java.util.LinkedHashMap<String, Object>();
-        record.put("epoch", epoch);
-        record.put("iteration", iteration);
-        record.put("state", state);
-        run.writeString(name + ".json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(record));
+        run.writeString(name + ".json", RunJson.pretty(new Marker(epoch, iteration, state)));
         prune();
     }
 
@@ -56,12 +60,10 @@ public final class Checkpoints {
             if (!name.startsWith("epoch-") || !name.endsWith(".json") || !names.contains(name.replace(".json", ".zip"))) {
                 continue;
             }
-            Map<String, Object> record = JSON.readValue(run.readString(RunFolder.CHECKPOINTS + "/" + name),
-                    new TypeReference<Map<String, Object>>() { });
-            @SuppressWarnings("unchecked")
-            Map<String, Object> state = (Map<String, Object>) record.getOrDefault("state", Map.of());
-            complete.add(new Checkpoint(((Number) record.get("epoch")).intValue(), ((Number) record.get("iteration")).longValue(),
-                    state, RunFolder.CHECKPOINTS + "/" + name.replace(".json", ".zip")));
+            Marker marker = RunJson.read(run.readString(RunFolder.CHECKPOINTS + "/" + name), Marker.class);
+            TrainerState state = marker.state() != null ? marker.state() : new TrainerState(false, 0);
+            complete.add(new Checkpoint(marker.epoch(), marker.iteration(), state,
+                    RunFolder.CHECKPOINTS + "/" + name.replace(".json", ".zip")));
         }
         return complete;
     }

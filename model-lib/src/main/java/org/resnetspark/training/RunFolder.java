@@ -23,6 +23,13 @@ public final class RunFolder {
     public static final String RUN = "run.json";
     public static final String MODEL = "model.zip";
     public static final String CHECKPOINTS = "checkpoints";
+    /** The final model on the test split (or the split evaluate was asked for). */
+    public static final String EVAL = "eval.json";
+
+    /** The evaluation of one of several models (e.g. {@code epoch-000012.zip}) evaluated together. */
+    public static String evalOf(String modelFileName) {
+        return "eval-" + modelFileName.replaceFirst("\\.zip$", "") + ".json";
+    }
 
     /** Writes a file's content to a stream. */
     @FunctionalInterface

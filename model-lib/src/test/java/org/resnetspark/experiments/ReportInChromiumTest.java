@@ -10,13 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.resnetspark.training.EpochMetrics;
+import org.resnetspark.training.RunRecord;
 
 /**
  * The report as a person sees it: headless Chromium renders the page 1280 px wide, as on a laptop;
@@ -52,22 +53,21 @@ class ReportInChromiumTest {
 
     /** A run of a batch-size sweep as the trainer records it, with a long folder name. */
     private static RunSummary sweepRun(int batch, int workers) {
-        List<Map<String, Object>> epochs = new ArrayList<>();
+        List<EpochMetrics> epochs = new ArrayList<>();
         for (int epoch = 1; epoch <= 5; epoch++) {
-            epochs.add(Map.of("epoch", epoch, "train_loss", 2.0 / epoch, "train_error", 0.6 / epoch + batch / 2000.0,
-                    "validation_error", 0.65 / epoch + batch / 2000.0, "seconds", 4000.0 / batch / workers, "images_per_second", 50.0 * batch));
+            epochs.add(Runs.epoch(epoch, 2.0 / epoch, 0.6 / epoch + batch / 2000.0, 0.65 / epoch + batch / 2000.0,
+                    4000.0 / batch / workers, 50.0 * batch));
         }
-        return new RunSummary("model-resnet20_batch-" + batch + "_workers-" + workers, Map.of("model", "resnet20", "dataset", "cifar10",
-                "status", "finished", "test_error", 0.08 + batch / 2000.0, "effective_batch", batch, "workers", workers,
-                "averaging_frequency", 5, "parameters", 272474, "total_seconds", 20000.0 / batch / workers), epochs);
+        return new RunSummary("model-resnet20_batch-" + batch + "_workers-" + workers, Runs.record("resnet20", "cifar10",
+                RunRecord.Status.FINISHED, 0.08 + batch / 2000.0, batch, workers, 5, 272474, 20000.0 / batch / workers), epochs);
     }
 
     /** Runs that differ in every setting: all fifteen columns stay in the table. */
-    private static RunSummary unlikeRun(String model, String dataset, String status, int batch, int workers, int averaging) {
-        return new RunSummary("a-rather-long-run-name-for-" + model + "_batch-" + batch + "_workers-" + workers, Map.of("model", model,
-                "dataset", dataset, "status", status, "test_error", 0.0812, "effective_batch", batch, "workers", workers,
-                "averaging_frequency", averaging, "parameters", 123456789L / batch, "total_seconds", 123456.78),
-                List.of(Map.of("epoch", 1, "validation_error", 0.1234, "seconds", 12345.67, "images_per_second", 12345.67)));
+    private static RunSummary unlikeRun(String model, String dataset, RunRecord.Status status, int batch, int workers,
+                                        int averaging) {
+        return new RunSummary("a-rather-long-run-name-for-" + model + "_batch-" + batch + "_workers-" + workers,
+                Runs.record(model, dataset, status, 0.0812, batch, workers, averaging, 123456789L / batch, 123456.78),
+                List.of(Runs.epoch(1, 1.5, 0.2, 0.1234, 12345.67, 12345.67)));
     }
 
     @Test
@@ -105,9 +105,10 @@ class ReportInChromiumTest {
     @Test
     void aTableWithEveryColumnFitsALaptopScreen(@TempDir Path dir) throws Exception {
         Path page = dir.resolve("report.html");
-        Files.writeString(page, new Report("chromium", List.of(unlikeRun("preact1001", "cifar10", "interrupted", 32, 2, 5),
-                unlikeRun("resnet110", "cifar10", "finished", 64, 4, 10), unlikeRun("plain56", "synthetic", "diverged", 256, 1, 1),
-                unlikeRun("wrn-16-4", "cifar10", "finished", 128, 8, 20))).html());
+        Files.writeString(page, new Report("chromium", List.of(unlikeRun("preact1001", "cifar10", RunRecord.Status.INTERRUPTED, 32, 2, 5),
+                unlikeRun("resnet110", "cifar10", RunRecord.Status.FINISHED, 64, 4, 10),
+                unlikeRun("plain56", "synthetic", RunRecord.Status.DIVERGED, 256, 1, 1),
+                unlikeRun("wrn-16-4", "cifar10", RunRecord.Status.FINISHED, 128, 8, 20))).html());
         String dom = renderedWithWidth(page, dir);
         assertEquals(Report.COLUMNS.size(), count(dom, "<th>"), "every column differs");
         assertTrue(scrollWidth(dom) <= LAPTOP_WIDTH, "the page scrolls sideways: " + scrollWidth(dom) + " px");

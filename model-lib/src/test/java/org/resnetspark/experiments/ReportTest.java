@@ -7,43 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.resnetspark.training.EpochMetrics;
+import org.resnetspark.training.RunRecord;
 
 class ReportTest {
 
     private static RunSummary run(String name, String model, double testError, int batch, double... validationErrors) {
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("model", model);
-        info.put("dataset", "cifar10");
-        info.put("status", "finished");
-        info.put("test_error", testError);
-        info.put("parameters", 269722);
-        info.put("effective_batch", batch);
-        info.put("workers", 2);
-        info.put("total_seconds", 100.0);
-        List<Map<String, Object>> epochs = new ArrayList<>();
+        List<EpochMetrics> epochs = new ArrayList<>();
         for (int i = 0; i < validationErrors.length; i++) {
-            epochs.add(Map.of("epoch", i + 1, "iteration", 100 * (i + 1), "train_error", validationErrors[i] - 0.05,
-                    "validation_error", validationErrors[i], "seconds", 10.0 + batch / 32, "images_per_second", 500.0));
+            epochs.add(Runs.epoch(i + 1, 2.0 / (i + 1), validationErrors[i] - 0.05, validationErrors[i], 10.0 + batch / 32, 500.0));
         }
-        return new RunSummary(name, info, epochs);
+        return new RunSummary(name, Runs.record(model, "cifar10", RunRecord.Status.FINISHED, testError, batch, 2, 5, 269722,
+                100.0), epochs);
     }
 
-    /** A run of a batch-size sweep: resnet20 throughout, one batch size, with the training loss recorded. */
+    /** A run of a batch-size sweep: resnet20 throughout, one batch size. */
     private static RunSummary batchRun(int batch, double testError) {
-        RunSummary run = run("batch-" + batch, "resnet20", testError, batch, 0.5, 0.3, 0.2);
-        List<Map<String, Object>> epochs = new ArrayList<>();
-        for (Map<String, Object> epoch : run.epochs()) {
-            Map<String, Object> withLoss = new LinkedHashMap<>(epoch);
-            withLoss.put("train_loss", 2.0 / (int) epoch.get("epoch"));
-            epochs.add(withLoss);
-        }
-        return new RunSummary(run.name(), run.run(), epochs);
+        return run("batch-" + batch, "resnet20", testError, batch, 0.5, 0.3, 0.2);
     }
 
     private final Report depth = new Report("depth", List.of(
@@ -58,7 +43,7 @@ class ReportTest {
     void tableHasOurNumbersThePapersAndTheDifference() {
         List<String> row = depth.rows().get(0);
         assertEquals(List.of("a", "resnet20", "cifar10", "finished", "9.00", "10.00", "8.75", "0.25", "269722", "128", "2",
-                "", "14.00", "500.00", "100.00"), row);
+                "5", "14.00", "500.00", "100.00"), row);
         assertEquals("", depth.rows().get(2).get(6), "no published number for plain20 in Table 6");
         String csv = depth.csv();
         assertTrue(csv.startsWith("run,model,dataset,status,test_error_%,best_validation_error_%,paper_error_%,difference_%,"
@@ -77,8 +62,8 @@ class ReportTest {
     @Test
     void settingsEveryRunSharesAreListedOnceAboveTheTable() {
         assertEquals(Map.of("model", "resnet20", "dataset", "cifar10", "status", "finished", "paper's test error (%)", "8.75",
-                "parameters", "269722", "workers", "2"), batchSweep.commonSettings());
-        // The batch differs, so it stays; results stay; averaging frequency was recorded by no run.
+                "parameters", "269722", "workers", "2", "averaging frequency (iterations)", "5"), batchSweep.commonSettings());
+        // The batch differs, so it stays; results stay.
         assertEquals(List.of("run", "effective_batch", "test_error_%", "best_validation_error_%", "difference_%",
                 "seconds_per_epoch", "images_per_second", "total_seconds"), keys(batchSweep.tableColumns()));
 
@@ -95,8 +80,8 @@ class ReportTest {
     void settingsThatDifferComeBeforeTheResults() {
         assertEquals(List.of("run", "model", "paper_error_%", "effective_batch", "test_error_%", "best_validation_error_%",
                 "difference_%", "seconds_per_epoch", "images_per_second", "total_seconds"), keys(depth.tableColumns()));
-        assertEquals(Map.of("dataset", "cifar10", "status", "finished", "parameters", "269722", "workers", "2"),
-                depth.commonSettings());
+        assertEquals(Map.of("dataset", "cifar10", "status", "finished", "parameters", "269722", "workers", "2",
+                "averaging frequency (iterations)", "5"), depth.commonSettings());
     }
 
     @Test
@@ -132,7 +117,6 @@ class ReportTest {
         Matcher training = line(html, "training-error", "b");
         assertTrue(training.find(), html);
         assertEquals(validation.group(2), training.group(2), "run b's colour");
-        assertFalse(html.contains("id=\"training-loss\""), "no run recorded its loss: no loss chart");
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
@@ -44,13 +43,13 @@ class CheckpointsTest {
         var batch = new SyntheticImages(InputShape.CIFAR, 10, 1).batch(8, 0);
         for (int epoch = 1; epoch <= 4; epoch++) {
             net.fit(batch);
-            checkpoints.save(epoch, epoch * 10L, Map.of("warmup_done", epoch > 1), net, null);
+            checkpoints.save(epoch, epoch * 10L, new Checkpoints.TrainerState(epoch > 1, epoch * 60.0), net, null);
         }
         assertEquals(List.of(3, 4), checkpoints.list().stream().map(Checkpoints.Checkpoint::epoch).toList());
 
         var latest = checkpoints.latest().orElseThrow();
         assertEquals(40L, latest.iteration());
-        assertEquals(true, latest.state().get("warmup_done"));
+        assertEquals(new Checkpoints.TrainerState(true, 240.0), latest.state());
         ComputationGraph restored = checkpoints.loadModel(latest);
         assertEquals(net.params(), restored.params());
         assertEquals(net.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray());
@@ -61,7 +60,7 @@ class CheckpointsTest {
         RunFolder run = new RunFolder(dir.toString(), new Configuration());
         Checkpoints checkpoints = new Checkpoints(run, 3);
         ComputationGraph net = ModelRegistry.parse("resnet8").build(NetworkOptions.defaults());
-        checkpoints.save(1, 10, Map.of(), net, null);
+        checkpoints.save(1, 10, new Checkpoints.TrainerState(false, 0), net, null);
         // A crash between the model and its state: the zip exists, the JSON does not.
         Files.copy(dir.resolve("checkpoints/epoch-000001.zip"), dir.resolve("checkpoints/epoch-000002.zip"));
         assertEquals(1, checkpoints.latest().orElseThrow().epoch());

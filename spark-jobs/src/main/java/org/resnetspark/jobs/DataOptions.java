@@ -3,8 +3,6 @@ package org.resnetspark.jobs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.resnetspark.data.Augmentation;
@@ -17,6 +15,7 @@ import org.resnetspark.data.Normalization;
 import org.resnetspark.data.SyntheticDatasets;
 import org.resnetspark.data.SyntheticSource;
 import org.resnetspark.spark.data.DistributedData;
+import org.resnetspark.training.RunRecord;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -60,28 +59,24 @@ final class DataOptions {
     int syntheticTrainSize;
 
     /** Where the data came from, as run.json records it: what evaluate needs to read the same images again. */
-    Map<String, Object> recorded() {
-        Map<String, Object> where = new LinkedHashMap<>();
-        where.put("uri", data);
-        if (isSynthetic()) {
-            where.put("train_size", syntheticTrainSize);
-        }
-        return where;
+    RunRecord.DataLocation recorded() {
+        return new RunRecord.DataLocation(data, isSynthetic() ? syntheticTrainSize : null);
     }
 
     /**
      * Takes the dataset of a run's run.json where the command line names none: evaluate then reads
      * the images the model was trained on. Returns the dataset in effect.
      */
-    String defaultFrom(Map<String, Object> runInfo, CommandLine.ParseResult given) {
-        if (!given.hasMatchedOption("--dataset") && runInfo.get("dataset") instanceof String trained) {
-            dataset = trained;
-            if (runInfo.get("data") instanceof Map<?, ?> where) {
-                if (!given.hasMatchedOption("--data") && where.get("uri") instanceof String uri) {
-                    data = uri;
+    String defaultFrom(RunRecord.Setup run, CommandLine.ParseResult given) {
+        if (!given.hasMatchedOption("--dataset") && run != null && run.dataset() != null) {
+            dataset = run.dataset();
+            RunRecord.DataLocation where = run.data();
+            if (where != null) {
+                if (!given.hasMatchedOption("--data") && where.uri() != null) {
+                    data = where.uri();
                 }
-                if (!given.hasMatchedOption("--train-size") && where.get("train_size") instanceof Number size) {
-                    syntheticTrainSize = size.intValue();
+                if (!given.hasMatchedOption("--train-size") && where.trainSize() != null) {
+                    syntheticTrainSize = where.trainSize();
                 }
             }
         }

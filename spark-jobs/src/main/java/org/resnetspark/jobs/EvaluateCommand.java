@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -15,14 +14,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.shade.jackson.core.type.TypeReference;
-import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.resnetspark.data.BadInputException;
 import org.resnetspark.data.HadoopFileSystems;
 import org.resnetspark.data.InputShape;
 import org.resnetspark.data.Normalization;
 import org.resnetspark.runtime.NativeRuntime;
-import org.resnetspark.spark.DistributedTraining;
 import org.resnetspark.spark.EvaluationReport;
 import org.resnetspark.spark.ParameterAveraging;
 import org.resnetspark.spark.SparkEvaluation;
@@ -31,6 +27,7 @@ import org.resnetspark.spark.data.DistributedData;
 import org.resnetspark.spark.data.Examples;
 import org.resnetspark.training.Checkpoints;
 import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.RunRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,8 +41,6 @@ import picocli.CommandLine;
                 + "top-5 (more than 10 classes), per-class accuracy and the confusion matrix.",
                 "The normalisation saved in the model is applied; the validation split is drawn with the run's seed."})
 final class EvaluateCommand implements Callable<Integer> {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--model-path", required = true, paramLabel = "URI",
             description = "A model.zip, a checkpoint (checkpoints/epoch-N.zip) or a run folder (its model.zip).")
@@ -91,12 +86,11 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             boolean isRunFolder = fs.getFileStatus(path).isDirectory();
             RunFolder run = new RunFolder((isRunFolder ? path : runFolderOf(path)).toString(), hadoop);
-            Map<String, Object> runInfo = run.exists(RunFolder.RUN)
-                    ? JSON.readValue(run.readString(RunFolder.RUN), new TypeReference<Map<String, Object>>() { }) : Map.of();
-            long splitSeed = seed != null ? seed : runInfo.get("seed") instanceof Number n ? n.longValue() : 42;
+            RunRecord.Setup trained = run.exists(RunFolder.RUN) ? RunRecord.read(run).setup() : null;
+            long splitSeed = seed != null ? seed : trained != null ? trained.seed() : 42;
             CommandLine.ParseResult given = spec.commandLine().getParseResult();
-            String dataset = dataOptions.defaultFrom(runInfo, given);
-            Object trainedOn = runInfo.get("dataset");
+            String dataset = dataOptions.defaultFrom(trained, given);
+            String trainedOn = trained == null ? null : trained.dataset();
             if (out == null && (trainedOn == null ? !given.hasMatchedOption("--dataset") : !trainedOn.equals(dataset))) {
                 // A run folder is a record: its eval.json is about the data it was trained on.
                 throw new IllegalArgumentException(trainedOn == null
@@ -134,19 +128,19 @@ final class EvaluateCommand implements Callable<Integer> {
             int n = workers != null ? workers : sc.defaultParallelism();
             RunFolder outFolder = out != null ? new RunFolder(out, hadoop) : run;
             for (String model : models) {
-                Map<String, Object> result = evaluate(sc, model, images, data, n, runInfo);
-                String name = models.size() == 1 ? "eval.json" : "eval-" + new Path(model).getName().replace(".zip", "") + ".json";
-                outFolder.writeString(name, DistributedTraining.json(result));
+                EvaluationReport result = evaluate(sc, model, images, data, n, trained);
+                String name = models.size() == 1 ? RunFolder.EVAL : RunFolder.evalOf(new Path(model).getName());
+                result.write(outFolder, name);
                 console.printf(Locale.ROOT, "%s: %s error %.2f%% on %d %s images -> %s%n", new Path(model).getName(),
-                        result.get("model"), result.get("error_percent"), images.count(), split, outFolder.resolve(name));
+                        result.model(), result.errorPercent(), images.count(), split, outFolder.resolve(name));
             }
         }
         console.flush();
         return 0;
     }
 
-    private Map<String, Object> evaluate(JavaSparkContext sc, String model, Examples images, DistributedData data,
-                                         int n, Map<String, Object> runInfo) throws IOException {
+    private EvaluationReport evaluate(JavaSparkContext sc, String model, Examples images, DistributedData data,
+                                      int n, RunRecord.Setup trained) throws IOException {
         Path path = new Path(model);
         ComputationGraph net;
         Normalization normalization;
@@ -176,9 +170,10 @@ final class EvaluateCommand implements Callable<Integer> {
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, new ParameterAveraging(n, batch, 1).trainingMaster(0));
         Evaluation evaluation = SparkEvaluation.evaluate(sparkNet, images, normalization, n, batch);
 
-        Map<String, Object> result = EvaluationReport.of(evaluation, images.numClasses(),
-                String.valueOf(runInfo.getOrDefault("model", path.getName())), model, net, data.name(), split, images.count());
-        return result;
+        String name = trained != null && trained.model() != null ? trained.model() : path.getName();
+        List<String> classNames = data.classNames().isEmpty() ? null : data.classNames();
+        return EvaluationReport.of(evaluation, images.numClasses(), classNames, name, model, net, data.name(), split,
+                images.count());
     }
 
     private static String describe(InputShape shape) {

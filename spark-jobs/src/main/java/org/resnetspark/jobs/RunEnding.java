@@ -1,10 +1,9 @@
 package org.resnetspark.jobs;
 
-import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.resnetspark.spark.DistributedTraining;
+import java.util.function.Supplier;
 import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.RunRecord;
 
 /**
  * Makes run.json say how a run ended when it does not finish: diverged or failed (with the
@@ -15,15 +14,18 @@ import org.resnetspark.training.RunFolder;
 final class RunEnding implements AutoCloseable {
 
     private final RunFolder run;
-    private final Map<String, Object> info;
+    private final RunRecord started;
+    private final Supplier<RunRecord.ClusterHistory> clusterEvents;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final Thread onSignal;
 
-    RunEnding(RunFolder run, Map<String, Object> info) {
+    /** @param clusterEvents what happened to the cluster so far, recorded with the ending */
+    RunEnding(RunFolder run, RunRecord started, Supplier<RunRecord.ClusterHistory> clusterEvents) {
         this.run = run;
-        this.info = info;
+        this.started = started;
+        this.clusterEvents = clusterEvents;
         this.onSignal = new Thread(() -> {
-            if (record("interrupted", "stopped by a signal")) {
+            if (record(RunRecord.Status.INTERRUPTED, "stopped by a signal")) {
                 System.err.println("Interrupted: " + run.root() + " keeps its checkpoints; run the same command with "
                         + "--resume to continue.");
             }
@@ -32,17 +34,14 @@ final class RunEnding implements AutoCloseable {
     }
 
     /** Writes the ending into run.json, unless another was recorded first; returns whether this one was. */
-    boolean record(String status, String error) {
+    boolean record(RunRecord.Status status, String error) {
         // During shutdown a failure is Spark stopping under the training: the hook records the signal.
-        boolean byTheHook = status.equals("interrupted");
+        boolean byTheHook = status == RunRecord.Status.INTERRUPTED;
         if (!byTheHook && shuttingDown() || !ended.compareAndSet(false, true)) {
             return false;
         }
-        info.put("status", status);
-        info.put("error", error);
-        info.put("ended", Instant.now().toString());
         try {
-            run.writeString(RunFolder.RUN, DistributedTraining.json(info));
+            started.stopped(status, error, clusterEvents.get()).write(run);
         } catch (Exception | Error e) {
             System.err.println("Warning: could not record the run's end in " + run.resolve(RunFolder.RUN) + ": " + e);
         }

@@ -1,17 +1,12 @@
 package org.resnetspark.jobs;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.models.ModelSpec;
@@ -23,6 +18,7 @@ import org.resnetspark.spark.ParameterAveraging;
 import org.resnetspark.spark.SparkJobs;
 import org.resnetspark.training.RunFolder;
 import org.resnetspark.training.RunLock;
+import org.resnetspark.training.RunRecord;
 import org.resnetspark.training.TrainingRecipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -127,39 +123,36 @@ final class TrainCommand implements Callable<Integer> {
             RunFolder run = givenOut != null ? givenOut
                     : new RunFolder("runs/" + netSpec.name() + "-seed" + seed, sc.hadoopConfiguration());
             lock = RunLock.acquire(run);
-            Map<String, Object> info = runInfo(sc, netSpec, data, averaging, recipe, runtime);
+            RunRecord.Setup setup = setup(sc, netSpec, data, averaging, recipe, runtime);
             if (run.exists(RunFolder.RUN)) {
                 if (!resume) {
                     throw new IllegalStateException(run.root() + " already holds a run (its run.json): add --resume to "
                             + "continue it, or give another --out");
                 }
-                requireSameExperiment(run, info);
+                requireSameExperiment(run, setup);
             }
-            run.writeString(RunFolder.RUN, DistributedTraining.json(info));
+            RunRecord started = RunRecord.starting(setup);
+            started.write(run);
             console.println("run folder: " + run.root());
 
             var settings = new DistributedTraining.Settings(netSpec, recipe, averaging, seed, checkpointEvery,
                     keepCheckpoints, trainEvalSize, resume);
-            ComputationGraph trained;
-            RunEnding ending = new RunEnding(run, info);
+            DistributedTraining.Result trained;
+            RunEnding ending = new RunEnding(run, started, () -> ClusterEvents.history(sc.sc()));
             try {
-                trained = new DistributedTraining(sc, settings, data, run, console).run(info);
-                run.writeAtomically(RunFolder.MODEL, stream -> ModelSerializer.writeModel(trained, stream, true, data.normalization()));
+                trained = new DistributedTraining(sc, settings, data, run, console).run();
+                run.writeAtomically(RunFolder.MODEL,
+                        stream -> ModelSerializer.writeModel(trained.net(), stream, true, data.normalization()));
             } catch (DistributedTraining.DivergedException e) {
-                recordClusterEvents(sc, info);
-                ending.record("diverged", e.getMessage());
+                ending.record(RunRecord.Status.DIVERGED, e.getMessage());
                 throw e;
             } catch (Exception | Error e) {
-                ending.record("failed", e.toString());
+                ending.record(RunRecord.Status.FAILED, e.toString());
                 throw e;
             } finally {
                 ending.close();
             }
-            info.put("status", "finished");
-            info.put("finished", Instant.now().toString());
-            recordClusterEvents(sc, info);
-            info.put("wall_seconds", (System.nanoTime() - start) / 1e9);
-            run.writeString(RunFolder.RUN, DistributedTraining.json(info));
+            started.finished(trained.trained(), (System.nanoTime() - start) / 1e9, ClusterEvents.history(sc.sc())).write(run);
             console.println("model written to " + run.resolve(RunFolder.MODEL));
             console.println("next: per-epoch metrics in metrics.jsonl, test accuracy in eval.json; compare runs with "
                     + "'submit-scripts/run.sh report " + run.root() + " OTHER_RUN...'");
@@ -170,14 +163,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         console.flush();
         return 0;
-    }
-
-    /** Executors lost and tasks failed during the run, as the cluster listener saw them. */
-    private static void recordClusterEvents(JavaSparkContext sc, Map<String, Object> info) {
-        ClusterEvents events = ClusterEvents.of(sc.sc());
-        if (events != null) {
-            info.put("cluster_events", events.summary());
-        }
     }
 
     /** Workers and batch per worker from --workers, --batch, --batch-per-worker and --single-machine. */
@@ -203,26 +188,37 @@ final class TrainCommand implements Callable<Integer> {
         return new ParameterAveraging(n, effective / n, averagingFrequency);
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A setting of run.json, by the name it has there. */
+    private record Setting<T>(String name, Function<T, Object> value) {
+        void compare(T before, T now, List<String> differences) {
+            Object was = value.apply(before);
+            Object is = value.apply(now);
+            if (was != null && !String.valueOf(was).equals(String.valueOf(is))) {
+                differences.add(name + " was " + was + ", now " + is);
+            }
+        }
+    }
 
     /** What a resumed run must share with the run it continues: otherwise it is another experiment. */
-    private static final List<String> EXPERIMENT = List.of("model", "dataset", "seed", "effective_batch");
+    private static final List<Setting<RunRecord.Setup>> EXPERIMENT = List.of(
+            new Setting<>("model", RunRecord.Setup::model), new Setting<>("dataset", RunRecord.Setup::dataset),
+            new Setting<>("seed", RunRecord.Setup::seed), new Setting<>("effective_batch", RunRecord.Setup::effectiveBatch));
     /** Recipe entries that change the experiment too, unless --allow-recipe-change (max_iterations and lr_drops may grow). */
-    private static final List<String> RECIPE = List.of("learning_rate", "momentum", "nesterov", "weight_decay", "warmup",
-            "linear_scaling");
+    private static final List<Setting<RunRecord.Recipe>> RECIPE = List.of(
+            new Setting<>("recipe learning_rate", RunRecord.Recipe::learningRate),
+            new Setting<>("recipe momentum", RunRecord.Recipe::momentum),
+            new Setting<>("recipe nesterov", RunRecord.Recipe::nesterov),
+            new Setting<>("recipe weight_decay", RunRecord.Recipe::weightDecay),
+            new Setting<>("recipe warmup", RunRecord.Recipe::warmup),
+            new Setting<>("recipe linear_scaling", RunRecord.Recipe::linearScaling));
 
     /** Refuses to resume a run folder with another experiment's settings, naming both values. */
-    private void requireSameExperiment(RunFolder run, Map<String, Object> now) throws IOException {
-        Map<String, Object> before = JSON.readValue(run.readString(RunFolder.RUN), new TypeReference<Map<String, Object>>() { });
+    private void requireSameExperiment(RunFolder run, RunRecord.Setup now) throws IOException {
+        RunRecord.Setup before = RunRecord.read(run).setup();
         List<String> differences = new ArrayList<>();
-        for (String key : EXPERIMENT) {
-            differ(key, before.get(key), now.get(key), differences);
-        }
-        if (!allowRecipeChange && before.get("recipe") instanceof Map<?, ?> recipeBefore
-                && now.get("recipe") instanceof Map<?, ?> recipeNow) {
-            for (String key : RECIPE) {
-                differ("recipe " + key, recipeBefore.get(key), recipeNow.get(key), differences);
-            }
+        EXPERIMENT.forEach(setting -> setting.compare(before, now, differences));
+        if (!allowRecipeChange && before.recipe() != null) {
+            RECIPE.forEach(setting -> setting.compare(before.recipe(), now.recipe(), differences));
         }
         if (!differences.isEmpty()) {
             throw new IllegalArgumentException(run.root() + " holds another experiment: " + String.join("; ", differences)
@@ -231,37 +227,16 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static void differ(String key, Object before, Object now, List<String> differences) {
-        if (before != null && !String.valueOf(before).equals(String.valueOf(now))) {
-            differences.add(key + " was " + before + ", now " + now);
-        }
-    }
-
-    private Map<String, Object> runInfo(JavaSparkContext sc, ModelSpec netSpec, DistributedData data,
-                                        ParameterAveraging averaging, TrainingRecipe recipe, String runtime) {
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("status", "running");
-        info.put("started", Instant.now().toString());
-        info.put("model", netSpec.name());
-        info.put("dataset", data.name());
-        info.put("data", dataOptions.recorded());
-        info.put("train_images", data.train().count());
-        info.put("validation_images", data.validation().count());
-        info.put("seed", seed);
-        info.put("workers", averaging.workers());
-        info.put("batch_per_worker", averaging.batchPerWorker());
-        info.put("effective_batch", averaging.effectiveBatch());
-        info.put("averaging_frequency", averaging.averagingFrequency());
-        info.put("recipe", Map.of("learning_rate", recipe.learningRate(), "base_rate", recipe.baseRate(averaging.effectiveBatch()),
-                "momentum", recipe.momentum(), "nesterov", recipe.nesterov(), "weight_decay", recipe.weightDecay(),
-                "lr_drops", recipe.lrDrops(), "max_iterations", recipe.maxIterations(), "warmup", recipe.warmup().name().toLowerCase(),
-                "warmup_epochs", recipe.warmupEpochs(), "linear_scaling", recipe.linearScaling()));
-        info.put("command_line", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        info.put("versions", Map.of("train_job", String.valueOf(Main.class.getPackage().getImplementationVersion()),
-                "deeplearning4j", "1.0.0-M2.1", "spark", sc.version(), "java", System.getProperty("java.version")));
-        info.put("runtime", runtime);
-        info.put("cluster", Map.of("master", sc.master(), "default_parallelism", sc.defaultParallelism(),
-                "executors", sc.sc().getExecutorMemoryStatus().size()));
-        return info;
+    private RunRecord.Setup setup(JavaSparkContext sc, ModelSpec netSpec, DistributedData data,
+                                  ParameterAveraging averaging, TrainingRecipe recipe, String runtime) {
+        return new RunRecord.Setup(netSpec.name(), data.name(), dataOptions.recorded(),
+                data.classNames().isEmpty() ? null : data.classNames(), data.train().count(), data.validation().count(),
+                seed, averaging.workers(), averaging.batchPerWorker(), averaging.effectiveBatch(),
+                averaging.averagingFrequency(), RunRecord.Recipe.of(recipe, averaging.effectiveBatch()),
+                String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                new RunRecord.Versions(String.valueOf(Main.class.getPackage().getImplementationVersion()), "1.0.0-M2.1",
+                        sc.version(), System.getProperty("java.version")),
+                runtime, new RunRecord.Cluster(sc.master(), sc.defaultParallelism(),
+                        sc.sc().getExecutorMemoryStatus().size()));
     }
 }

@@ -2,7 +2,6 @@ package org.resnetspark.spark;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,13 +12,14 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.resnetspark.training.RunRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What happened to the cluster during a job: executors that joined and left (with Spark's reason)
  * and tasks that failed and were re-run. Each loss is logged on the driver as it happens, so the
- * console of a run that survived a lost worker says so; {@link #summary()} is the record for the
+ * console of a run that survived a lost worker says so; {@link #history()} is the record for the
  * run folder. Installed by {@link SparkJobs#start} on every job's context.
  */
 public final class ClusterEvents extends SparkListener {
@@ -27,7 +27,7 @@ public final class ClusterEvents extends SparkListener {
     private static final Logger log = LoggerFactory.getLogger(ClusterEvents.class);
     private static final Map<SparkContext, ClusterEvents> INSTALLED = new ConcurrentHashMap<>();
 
-    private final List<Map<String, Object>> events = new ArrayList<>();
+    private final List<RunRecord.ClusterEvent> events = new ArrayList<>();
     private final Set<String> executors = ConcurrentHashMap.newKeySet();
     private int executorsLost;
     private int tasksFailed;
@@ -44,6 +44,12 @@ public final class ClusterEvents extends SparkListener {
     /** The listener installed on this context, if any. */
     public static ClusterEvents of(SparkContext sc) {
         return INSTALLED.get(sc);
+    }
+
+    /** For run.json: what the listener on this context saw, or nothing without one. */
+    public static RunRecord.ClusterHistory history(SparkContext sc) {
+        ClusterEvents events = of(sc);
+        return events == null ? null : events.history();
     }
 
     @Override
@@ -81,18 +87,8 @@ public final class ClusterEvents extends SparkListener {
     }
 
     private void record(String type, long millis, String executor, String host, String detail) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("type", type);
-        event.put("time", Instant.ofEpochMilli(millis).toString());
-        event.put("executor", executor);
-        if (host != null) {
-            event.put("host", host);
-        }
-        if (detail != null) {
-            event.put("detail", detail);
-        }
         if (events.size() < 1000) {
-            events.add(event);
+            events.add(new RunRecord.ClusterEvent(type, Instant.ofEpochMilli(millis).toString(), executor, host, detail));
         }
     }
 
@@ -109,12 +105,8 @@ public final class ClusterEvents extends SparkListener {
         return tasksFailed;
     }
 
-    /** For run.json: counts and the events (executors lost and joined, failed tasks), oldest first. */
-    public synchronized Map<String, Object> summary() {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("executors_lost", executorsLost);
-        summary.put("tasks_failed", tasksFailed);
-        summary.put("events", List.copyOf(events));
-        return summary;
+    /** Counts and the events (executors lost and joined, failed tasks), oldest first. */
+    public synchronized RunRecord.ClusterHistory history() {
+        return new RunRecord.ClusterHistory(executorsLost, tasksFailed, List.copyOf(events));
     }
 }

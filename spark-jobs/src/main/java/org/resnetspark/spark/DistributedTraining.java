@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -16,9 +14,6 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.schedule.ISchedule;
-import org.nd4j.shade.jackson.core.JsonProcessingException;
-import org.nd4j.shade.jackson.core.type.TypeReference;
-import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.resnetspark.data.Seeds;
 import org.resnetspark.models.ModelSpec;
 import org.resnetspark.models.ModelSummary;
@@ -27,8 +22,10 @@ import org.resnetspark.spark.data.DistributedData;
 import org.resnetspark.spark.data.Examples;
 import org.resnetspark.spark.data.SparkTrainingSet;
 import org.resnetspark.training.Checkpoints;
+import org.resnetspark.training.EpochMetrics;
 import org.resnetspark.training.Progress;
 import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.RunRecord;
 import org.resnetspark.training.SgdMomentum;
 import org.resnetspark.training.TrainingRecipe;
 import org.slf4j.Logger;
@@ -46,9 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class DistributedTraining {
 
     private static final Logger log = LoggerFactory.getLogger(DistributedTraining.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** The final model on the test split, as the evaluation job writes it. */
-    public static final String EVAL = "eval.json";
 
     /**
      * @param checkpointEvery epochs between checkpoints (the last epoch always gets one)
@@ -71,7 +65,7 @@ public final class DistributedTraining {
     private final RunFolder out;
     private final PrintWriter console;
     private final Checkpoints checkpoints;
-    private final List<String> metrics = new ArrayList<>();
+    private final List<EpochMetrics> metrics = new ArrayList<>();
     private final TrainingRecipe recipe;
     private final ParameterAveraging averaging;
     private final int perEpoch;
@@ -96,8 +90,12 @@ public final class DistributedTraining {
         return Math.toIntExact((trainImages + effectiveBatch - 1) / effectiveBatch);
     }
 
-    /** Trains to the recipe's last iteration and returns the final network. */
-    public ComputationGraph run(Map<String, Object> runInfo) throws IOException {
+    /** The final network, and what run.json records of the training. */
+    public record Result(ComputationGraph net, RunRecord.Trained trained) {
+    }
+
+    /** Trains to the recipe's last iteration and evaluates the final network on the test split. */
+    public Result run() throws IOException {
         State at = resumeOrBuild();
         SparkTrainingSet train = new SparkTrainingSet(data.train(), data.normalization(), data.augmentation(),
                 averaging.workers(), averaging.batchPerWorker(), settings.seed());
@@ -108,15 +106,13 @@ public final class DistributedTraining {
                 sparkNet = trainEpoch(at, train, trainProbe, validation);
             }
         }
-        runInfo.put("epochs", at.epoch);
-        runInfo.put("iterations", at.iteration);
         if (sparkNet == null) {   // resumed from a run that had already finished
             sparkNet = new SparkComputationGraph(sc, at.net, averaging.trainingMaster(settings.seed()));
         }
-        evaluateOnTest(sparkNet, at, runInfo);
-        runInfo.put("parameters", ModelSummary.of(settings.model()).trainableParameters());
-        runInfo.put("total_seconds", at.elapsedSeconds());
-        return at.net;
+        Evaluation test = evaluateOnTest(sparkNet, at);
+        return new Result(at.net, new RunRecord.Trained(at.epoch, at.iteration, test == null ? null : 1 - test.accuracy(),
+                test == null ? null : data.testCount(), ModelSummary.of(settings.model()).trainableParameters(),
+                at.elapsedSeconds()));
     }
 
     /**
@@ -145,11 +141,6 @@ public final class DistributedTraining {
         }
     }
 
-    /** What an epoch measured: one line of metrics.jsonl and one of the console. */
-    private record EpochResult(int epoch, long iteration, double learningRate, double loss, double trainError,
-                               Double validationError, double imagesPerSecond, double seconds, double elapsedSeconds) {
-    }
-
     /**
      * The newest readable checkpoint with --resume, a new network otherwise; a run folder that already
      * holds checkpoints is refused without --resume.
@@ -175,8 +166,7 @@ public final class DistributedTraining {
         }
         var checkpoint = resumed.get().checkpoint();
         State at = new State(startNanos, resumed.get().net(), checkpoint.epoch(), checkpoint.iteration(),
-                Boolean.TRUE.equals(checkpoint.state().get("warmup_done")),
-                ((Number) checkpoint.state().getOrDefault("seconds", 0)).doubleValue());
+                checkpoint.state().warmupDone(), checkpoint.state().seconds());
         restoreMetrics(at.epoch);
         // The recipe in effect, not the one saved in the checkpoint: --allow-recipe-change may lower the rate.
         SgdMomentum.setSchedule(at.net, scheduleFor(at.warmupDone));
@@ -200,8 +190,8 @@ public final class DistributedTraining {
         double lr = scheduleFor(at.warmupDone).valueAt((int) Math.max(0, at.iteration - 1), at.epoch);
         endWarmupIfDone(at, trainError);
 
-        EpochResult result = new EpochResult(at.epoch, at.iteration, lr, loss, trainError, validationError,
-                steps * averaging.effectiveBatch() / seconds, seconds, at.elapsedSeconds());
+        EpochMetrics result = new EpochMetrics(at.epoch, at.iteration, lr, loss, trainError, validationError,
+                steps * averaging.effectiveBatch() / seconds, seconds, at.elapsedSeconds(), averaging.effectiveBatch());
         appendMetrics(result);
         checkpointIfDue(at, result.elapsedSeconds());
         printEpoch(result);
@@ -256,60 +246,48 @@ public final class DistributedTraining {
     }
 
     /** Adds the epoch's line to metrics.jsonl, which holds the lines of every epoch so far (a resumed run's included). */
-    private void appendMetrics(EpochResult epoch) throws IOException {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("epoch", epoch.epoch());
-        line.put("iteration", epoch.iteration());
-        line.put("learning_rate", epoch.learningRate());
-        line.put("train_loss", epoch.loss());
-        line.put("train_error", epoch.trainError());
-        line.put("validation_error", epoch.validationError());
-        line.put("images_per_second", epoch.imagesPerSecond());
-        line.put("seconds", epoch.seconds());
-        line.put("elapsed_seconds", epoch.elapsedSeconds());
-        line.put("effective_batch", averaging.effectiveBatch());
-        metrics.add(JSON.writeValueAsString(line));
-        out.writeString(RunFolder.METRICS, String.join("\n", metrics) + "\n");
-        log.debug("{}", line);
+    private void appendMetrics(EpochMetrics epoch) throws IOException {
+        metrics.add(epoch);
+        EpochMetrics.writeAll(out, metrics);
+        log.debug("{}", epoch);
     }
 
     /** A checkpoint every {@code checkpointEvery} epochs and after the last one. */
     private void checkpointIfDue(State at, double elapsedSeconds) throws IOException {
         boolean last = at.iteration >= recipe.maxIterations();
         if (last || at.epoch % settings.checkpointEvery() == 0) {
-            checkpoints.save(at.epoch, at.iteration, Map.of("warmup_done", at.warmupDone, "seconds", elapsedSeconds),
+            checkpoints.save(at.epoch, at.iteration, new Checkpoints.TrainerState(at.warmupDone, elapsedSeconds),
                     at.net, data.normalization());
         }
     }
 
     /** The epoch's console line, with the run's ETA at the pace so far. */
-    private void printEpoch(EpochResult epoch) {
+    private void printEpoch(EpochMetrics epoch) {
         int totalEpochs = (int) ((recipe.maxIterations() + perEpoch - 1) / perEpoch);
         double eta = epoch.elapsedSeconds() / epoch.iteration() * (recipe.maxIterations() - epoch.iteration());
         console.println(String.format(Locale.ROOT, "epoch %d/%d, iteration %d/%d, lr %.3g, loss %.4f, "
                         + "train error %.2f%%%s, %.1f images/s, %.0f s, ETA %s", epoch.epoch(), totalEpochs, epoch.iteration(),
-                recipe.maxIterations(), epoch.learningRate(), epoch.loss(), 100 * epoch.trainError(),
+                recipe.maxIterations(), epoch.learningRate(), epoch.trainLoss(), 100 * epoch.trainError(),
                 epoch.validationError() == null ? ""
                         : String.format(Locale.ROOT, ", validation error %.2f%%", 100 * epoch.validationError()),
                 epoch.imagesPerSecond(), epoch.seconds(), Progress.format(eta)));
         console.flush();
     }
 
-    /** The final network on the test split, if there is one: eval.json, run.json's test_error and a console line. */
-    private void evaluateOnTest(SparkComputationGraph sparkNet, State at, Map<String, Object> runInfo) throws IOException {
+    /** The final network on the test split, if there is one (null otherwise): eval.json and a console line. */
+    private Evaluation evaluateOnTest(SparkComputationGraph sparkNet, State at) throws IOException {
         if (data.testCount() == 0) {
-            return;
+            return null;
         }
         Evaluation test;
         try (SparkEvaluation testSet = evaluationSet(data.test())) {
             test = evaluateOrDiverge(testSet, sparkNet, at);
         }
-        runInfo.put("test_error", 1 - test.accuracy());
-        runInfo.put("test_images", data.testCount());
-        out.writeString(EVAL, json(EvaluationReport.of(test, data.numClasses(), settings.model().name(),
-                out.resolve(RunFolder.MODEL).toString(), at.net, data.name(), "test", data.testCount())));
+        EvaluationReport.of(test, data.numClasses(), data.classNames(), settings.model().name(), out.resolve(RunFolder.MODEL).toString(),
+                at.net, data.name(), "test", data.testCount()).write(out, RunFolder.EVAL);
         console.printf(Locale.ROOT, "test error %.2f%% on %d images (%s)%n", 100 * (1 - test.accuracy()),
-                data.testCount(), out.resolve(EVAL));
+                data.testCount(), out.resolve(RunFolder.EVAL));
+        return test;
     }
 
     private static double secondsSince(long startNanos) {
@@ -396,25 +374,10 @@ public final class DistributedTraining {
 
     /** Keeps the metrics of the epochs a resumed run has already done. */
     private void restoreMetrics(int throughEpoch) throws IOException {
-        if (!out.exists(RunFolder.METRICS)) {
-            return;
-        }
-        for (String line : out.readString(RunFolder.METRICS).split("\n")) {
-            if (line.isBlank()) {
-                continue;
+        for (EpochMetrics epoch : EpochMetrics.readAll(out)) {
+            if (epoch.epoch() <= throughEpoch) {
+                metrics.add(epoch);
             }
-            Map<String, Object> values = JSON.readValue(line, new TypeReference<Map<String, Object>>() { });
-            if (((Number) values.get("epoch")).intValue() <= throughEpoch) {
-                metrics.add(line);
-            }
-        }
-    }
-
-    public static String json(Object value) {
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,37 +1,30 @@
 package org.resnetspark.spark;
 
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.resnetspark.models.ModelSummary;
+import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.RunJson;
 
-/** The content of eval.json, written by the evaluation job and at the end of training. */
-public final class EvaluationReport {
+/**
+ * An eval.json: a model's accuracy on one split, with the per-class accuracies and the confusion
+ * matrix (rows: actual class, columns: predicted), written by the evaluation job and at the end
+ * of training.
+ *
+ * @param model        the model's registry name
+ * @param modelPath    where the evaluated model is stored
+ * @param top5Accuracy for more than 10 classes
+ * @param classNames   the dataset's names of its classes, in label order (absent: the labels are the names)
+ */
+public record EvaluationReport(String model, String modelPath, long parameters, String dataset, String split, long images,
+                               double accuracy, double errorPercent, Double top5Accuracy, List<String> classNames,
+                               List<Double> perClassAccuracy, List<List<Integer>> confusionMatrix) {
 
-    private EvaluationReport() {
-    }
-
-    /**
-     * @param model     the model's registry name
-     * @param modelPath where the evaluated model is stored
-     */
-    public static Map<String, Object> of(Evaluation evaluation, int numClasses, String model, String modelPath,
-                                         ComputationGraph net, String dataset, String split, long images) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("model", model);
-        result.put("model_path", modelPath);
-        result.put("parameters", ModelSummary.trainableParameters(net.getConfiguration()));
-        result.put("dataset", dataset);
-        result.put("split", split);
-        result.put("images", images);
-        result.put("accuracy", evaluation.accuracy());
-        result.put("error_percent", 100 * (1 - evaluation.accuracy()));
-        if (numClasses > 10) {
-            result.put("top5_accuracy", evaluation.topNAccuracy());
-        }
+    public static EvaluationReport of(Evaluation evaluation, int numClasses, List<String> classNames, String model,
+                                      String modelPath, ComputationGraph net, String dataset, String split, long images) {
         List<Double> perClass = new ArrayList<>();
         List<List<Integer>> confusion = new ArrayList<>();
         for (int actual = 0; actual < numClasses; actual++) {
@@ -45,9 +38,13 @@ public final class EvaluationReport {
             confusion.add(row);
             perClass.add(total == 0 ? null : row.get(actual) / (double) total);
         }
-        result.put("per_class_accuracy", perClass);
-        result.put("confusion_matrix", confusion);
-        return result;
+        return new EvaluationReport(model, modelPath, ModelSummary.trainableParameters(net.getConfiguration()), dataset,
+                split, images, evaluation.accuracy(), 100 * (1 - evaluation.accuracy()),
+                numClasses > 10 ? evaluation.topNAccuracy() : null, classNames, perClass, confusion);
     }
 
+    /** Writes the report as {@code fileName} (see {@link RunFolder#EVAL}) in {@code folder}. */
+    public void write(RunFolder folder, String fileName) throws IOException {
+        folder.writeString(fileName, RunJson.pretty(this));
+    }
 }

@@ -8,9 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +25,7 @@ import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.spark.data.DistributedData;
 import org.resnetspark.training.Checkpoints;
 import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.RunRecord;
 import org.resnetspark.training.TrainingRecipe;
 
 class DistributedTrainingTest {
@@ -54,17 +53,15 @@ class DistributedTrainingTest {
                 new ParameterAveraging(2, 16, 2), 11, 1, 2, 64, resume);
     }
 
-    private static ComputationGraph train(Path dir, DistributedTraining.Settings settings, Map<String, Object> info)
-            throws Exception {
+    private static DistributedTraining.Result train(Path dir, DistributedTraining.Settings settings) throws Exception {
         RunFolder run = new RunFolder(dir.toString(), sc.hadoopConfiguration());
-        return new DistributedTraining(sc, settings, data, run, new PrintWriter(new StringWriter())).run(info);
+        return new DistributedTraining(sc, settings, data, run, new PrintWriter(new StringWriter())).run();
     }
 
     @Test
     void writesMetricsPerEpochAndCheckpointsAndStopsAtTheLastIteration(@TempDir Path dir) throws Exception {
         // 224 training images at effective batch 32: 7 global steps per epoch; 16 steps = 2 epochs + 2 steps.
-        Map<String, Object> info = new HashMap<>();
-        train(dir, settings(16, false, 0.05), info);
+        RunRecord.Trained trained = train(dir, settings(16, false, 0.05)).trained();
         List<String> lines = Files.readAllLines(dir.resolve(RunFolder.METRICS));
         assertEquals(3, lines.size(), lines.toString());
         assertTrue(lines.get(0).startsWith("{\"epoch\":1,\"iteration\":7,\"learning_rate\":0.05,"), lines.get(0));
@@ -72,8 +69,10 @@ class DistributedTrainingTest {
         for (String key : List.of("train_loss", "train_error", "validation_error", "images_per_second", "seconds", "effective_batch\":32")) {
             assertTrue(lines.get(1).contains(key), key + " missing in " + lines.get(1));
         }
-        assertEquals(16L, info.get("iterations"));
-        assertTrue(info.containsKey("test_error"), info.toString());
+        assertEquals(16L, trained.iterations());
+        assertEquals(3, trained.epochs());
+        assertTrue(trained.testError() >= 0 && trained.testError() <= 1, trained.toString());
+        assertEquals(data.testCount(), trained.testImages());
         var kept = new Checkpoints(new RunFolder(dir.toString(), sc.hadoopConfiguration()), 2).list();
         assertEquals(List.of(2, 3), kept.stream().map(Checkpoints.Checkpoint::epoch).toList());
     }
@@ -82,7 +81,7 @@ class DistributedTrainingTest {
     void anEpochOfAFewSecondsPrintsNoProgressLines(@TempDir Path dir) throws Exception {
         StringWriter console = new StringWriter();
         new DistributedTraining(sc, settings(7, false, 0.05), data, new RunFolder(dir.toString(), sc.hadoopConfiguration()),
-                new PrintWriter(console)).run(new HashMap<>());
+                new PrintWriter(console)).run();
         // Progress lines start 30 s into an epoch: this one has only its own line, then the test error.
         List<String> lines = console.toString().lines().toList();
         assertEquals(2, lines.size(), console.toString());
@@ -92,10 +91,10 @@ class DistributedTrainingTest {
 
     @Test
     void resumingGivesTheSameNetworkAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
-        ComputationGraph uninterrupted = train(dir.resolve("a"), settings(21, false, 0.05), new HashMap<>());
+        ComputationGraph uninterrupted = train(dir.resolve("a"), settings(21, false, 0.05)).net();
         // Stopped after two epochs (as if the driver died), then resumed to the same end.
-        train(dir.resolve("b"), settings(14, false, 0.05), new HashMap<>());
-        ComputationGraph resumed = train(dir.resolve("b"), settings(21, true, 0.05), new HashMap<>());
+        train(dir.resolve("b"), settings(14, false, 0.05));
+        ComputationGraph resumed = train(dir.resolve("b"), settings(21, true, 0.05)).net();
 
         INDArray difference = uninterrupted.params().sub(resumed.params());
         double maxDifference = difference.amaxNumber().doubleValue();
@@ -107,14 +106,14 @@ class DistributedTrainingTest {
 
     @Test
     void aDamagedNewestCheckpointIsNamedAndTheOneBeforeItResumed(@TempDir Path dir) throws Exception {
-        train(dir, settings(14, false, 0.05), new HashMap<>());   // checkpoints of epochs 1 and 2
+        train(dir, settings(14, false, 0.05));   // checkpoints of epochs 1 and 2
         Path newest = dir.resolve(RunFolder.CHECKPOINTS).resolve("epoch-000002.zip");
         byte[] whole = Files.readAllBytes(newest);
         Files.write(newest, java.util.Arrays.copyOf(whole, whole.length / 2));   // a disk that filled up mid-write
 
         StringWriter console = new StringWriter();
         new DistributedTraining(sc, settings(21, true, 0.05), data,
-                new RunFolder(dir.toString(), sc.hadoopConfiguration()), new PrintWriter(console)).run(new HashMap<>());
+                new RunFolder(dir.toString(), sc.hadoopConfiguration()), new PrintWriter(console)).run();
 
         assertTrue(console.toString().matches("(?s)Warning: \\S*checkpoints/epoch-000002\\.zip is unreadable \\(.*\\); "
                 + "resuming from the one before\n.*"), console.toString());
@@ -131,7 +130,7 @@ class DistributedTrainingTest {
                 new ParameterAveraging(2, 16, 2), 11, 1, 2, 64, false);
         StringWriter console = new StringWriter();
         ComputationGraph net = new DistributedTraining(sc, settings, data, new RunFolder(dir.toString(), sc.hadoopConfiguration()),
-                new PrintWriter(console)).run(new HashMap<>());
+                new PrintWriter(console)).run().net();
         // The workers build their network from this configuration: it must carry the new rate.
         var output = (org.deeplearning4j.nn.conf.graph.LayerVertex) net.getConfiguration().getVertices().get("output");
         var updater = ((org.deeplearning4j.nn.conf.layers.BaseLayer) output.getLayerConf().getLayer()).getIUpdater();
@@ -154,7 +153,7 @@ class DistributedTrainingTest {
     @Test
     void aRunDivergingInItsFirstEpochSaysThatNoCheckpointIsLeft(@TempDir Path dir) throws Exception {
         var error = assertThrows(DistributedTraining.DivergedException.class,
-                () -> train(dir, settings(70, false, 1e6), new HashMap<>()));
+                () -> train(dir, settings(70, false, 1e6)));
         assertTrue(error.getMessage().startsWith("Training diverged at epoch 1 "), error.getMessage());
         assertTrue(error.getMessage().endsWith("No checkpoint was written before it. Start again with a lower --lr "
                 + "(or --warmup for very deep nets)."), error.getMessage());
