@@ -3,12 +3,15 @@ package org.resnetspark.data;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * A folder of data files at a Hadoop URI ({@code file://}, {@code hdfs://}, {@code s3a://}, ...) or
@@ -96,6 +99,54 @@ public final class DataFolder {
                 + "official files, or run generate-data for a synthetic set.");
     }
 
+    /** The names of the folders in this one, sorted, without hidden ones (names starting with . or _). */
+    public List<String> subfolders() throws IOException {
+        List<String> names = new ArrayList<>();
+        try {
+            for (FileStatus status : fs.listStatus(path)) {
+                if (status.isDirectory() && !isHidden(status.getPath().getName())) {
+                    names.add(status.getPath().getName());
+                }
+            }
+        } catch (FileNotFoundException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+        names.sort(null);
+        return names;
+    }
+
+    /**
+     * Every file below this folder, at any depth, as paths relative to it ({@code a/b/c.png}),
+     * sorted, leaving out hidden files and folders: one listing call, which object stores answer
+     * for a whole prefix at once.
+     */
+    public List<String> filesBelow() throws IOException {
+        String prefix = path.toUri().getPath() + "/";
+        List<String> files = new ArrayList<>();
+        try {
+            RemoteIterator<LocatedFileStatus> listing = fs.listFiles(path, true);
+            while (listing.hasNext()) {
+                String relative = listing.next().getPath().toUri().getPath().substring(prefix.length());
+                if (Arrays.stream(relative.split("/")).noneMatch(DataFolder::isHidden)) {
+                    files.add(relative);
+                }
+            }
+        } catch (FileNotFoundException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+        files.sort(null);
+        return files;
+    }
+
+    /** Names that tools hide or use for their own bookkeeping (.DS_Store, Hadoop's _SUCCESS). */
+    private static boolean isHidden(String name) {
+        return name.startsWith(".") || name.startsWith("_");
+    }
+
     /**
      * A file system that cannot be asked (refused, silent past {@link HadoopDeadlines}, unknown
      * host): one line naming the URI, not Hadoop's stack trace.
@@ -105,7 +156,8 @@ public final class DataFolder {
                 + e.getMessage() + ". Check that the file system at that address is up and reachable from here.", e);
     }
 
-    private String describeContents() throws IOException {
+    /** What the folder holds, in a few words, for error messages. */
+    String describeContents() throws IOException {
         if (!fs.exists(path)) {
             return "the folder does not exist";
         }

@@ -12,6 +12,8 @@ public final class Seeds {
 
     /** Which training images are held out for validation ({@link TrainValidationSplit}). */
     public static final long VALIDATION_SPLIT = 0x5B117L;
+    /** Which images of a single tree of class folders are held out as its test split ({@link ImageFolders}). */
+    public static final long FOLDER_TEST_SPLIT = 0x7E57L;
     /** The order of the training images in each epoch, across the workers (with the epoch). */
     public static final long EPOCH_SHUFFLE = 0x5F0FL;
     /** Each image's crop and flip (with the epoch and the image's index). */
