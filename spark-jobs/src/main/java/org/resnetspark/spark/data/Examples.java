@@ -1,5 +1,8 @@
 package org.resnetspark.spark.data;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -20,26 +23,36 @@ public record Examples(JavaRDD<Example> rdd, long count, InputShape shape, int n
     static final long PART_BYTES = 8L << 20;
 
     /**
+     * One read task: where its images start in the whole set, and its part of the source. Spark
+     * ships it with Kryo, which cannot build records (sources are records): Java serialization here.
+     */
+    @DefaultSerializer(JavaSerializer.class)
+    private record Part(long first, ImageSource images) implements Serializable {
+    }
+
+    /**
      * The images of {@code source}, read by the executors in parts of about {@link #PART_BYTES}
-     * (at least {@code minParts}), each from its own byte range through the Hadoop file system: a
-     * task carries only the source's description and its range. Not cached: callers persist.
+     * (at least {@code minParts}), each from its own byte range or files through the Hadoop file
+     * system: a task carries only its part of the source ({@link ImageSource#range}), never the
+     * whole of a long list of image files. Not cached: callers persist.
      */
     public static Examples read(JavaSparkContext sc, ImageSource source, int minParts) {
         Broadcast<SerializableConfiguration> hadoop = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
         long size = source.size();
         long perPart = Math.max(1, PART_BYTES / source.imageBytes());
         int parts = (int) Math.max(1, Math.min(size, Math.max(minParts, (size + perPart - 1) / perPart)));
-        List<long[]> ranges = new ArrayList<>(parts);
+        List<Part> ranges = new ArrayList<>(parts);
         for (int p = 0; p < parts; p++) {
-            ranges.add(new long[] {size * p / parts, size * (p + 1) / parts});
+            long from = size * p / parts;
+            ranges.add(new Part(from, source.range(from, size * (p + 1) / parts)));
         }
-        JavaRDD<Example> rdd = sc.parallelize(ranges, parts).flatMap(range -> {
-            ImageSet images = source.read(range[0], (int) (range[1] - range[0]), hadoop.value().value());
-            List<Example> part = new ArrayList<>(images.size());
+        JavaRDD<Example> rdd = sc.parallelize(ranges, parts).flatMap(part -> {
+            ImageSet images = part.images().read(0, (int) part.images().size(), hadoop.value().value());
+            List<Example> examples = new ArrayList<>(images.size());
             for (int i = 0; i < images.size(); i++) {
-                part.add(new Example(range[0] + i, images.label(i), images.copyOfImage(i)));
+                examples.add(new Example(part.first() + i, images.label(i), images.copyOfImage(i)));
             }
-            return part.iterator();
+            return examples.iterator();
         }).setName(source.describe());
         return new Examples(rdd, size, source.shape(), source.numClasses());
     }
