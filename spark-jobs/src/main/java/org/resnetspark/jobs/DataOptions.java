@@ -9,6 +9,8 @@ import org.resnetspark.data.Augmentation;
 import org.resnetspark.data.DataFolder;
 import org.resnetspark.data.Dataset;
 import org.resnetspark.data.DatasetCache;
+import org.resnetspark.data.ImageFiles;
+import org.resnetspark.data.ImageFolders;
 import org.resnetspark.data.ImageSource;
 import org.resnetspark.data.InputShape;
 import org.resnetspark.data.Normalization;
@@ -26,9 +28,17 @@ import picocli.CommandLine;
 final class DataOptions {
 
     static final String SYNTHETIC = "synthetic";
+    static final String FOLDER = "folder";
     @Option(names = "--dataset", defaultValue = SYNTHETIC,
-            description = "cifar10, cifar100, mnist, fashion-mnist, or synthetic (seeded CIFAR-shaped images made in memory).")
+            description = "cifar10, cifar100, mnist, fashion-mnist, folder (PNG/JPEG images in one subfolder per class "
+                    + "at --data: train/ and test/ or val/ trees, Tiny ImageNet's layout, or one tree whose test split is "
+                    + "held out with the seed), or synthetic (seeded CIFAR-shaped images made in memory).")
     String dataset;
+
+    @Option(names = "--resize", paramLabel = "HxW",
+            description = "--dataset folder: resample every image to HxW (or NxN for one number) with "
+                    + ImageFiles.RESAMPLING + ". Without it all images must be the size of the first training image.")
+    String resize;
 
     @Option(names = "--data", paramLabel = "URI",
             description = "Folder of the dataset's official files (or of the archive's top folder): a Hadoop URI "
@@ -87,12 +97,19 @@ final class DataOptions {
         return dataset.trim().equalsIgnoreCase(SYNTHETIC);
     }
 
+    boolean isFolder() {
+        return dataset.trim().equalsIgnoreCase(FOLDER);
+    }
+
     /**
      * Finds (or downloads) the dataset and applies the protocol: the files, sizes and headers are
      * checked here, the images are read by the executors ({@link DistributedData#check}).
      */
     DistributedData prepare(JavaSparkContext sc, SplitOptions split, long seed, PrintWriter log) throws IOException {
         Normalization.Mode mode = Normalization.Mode.parse(normalization);
+        if (resize != null && !isFolder()) {
+            throw new IllegalArgumentException("--resize is for --dataset folder: " + dataset + " has images of one size.");
+        }
         ImageSource trainFiles;
         ImageSource test;
         String name;
@@ -106,6 +123,18 @@ final class DataOptions {
             trainFiles = all.range(0, syntheticTrainSize);
             test = all.range(syntheticTrainSize, syntheticTrainSize + testSize);
             name = SYNTHETIC;
+            flipDefault = true;
+        } else if (isFolder()) {
+            if (data == null) {
+                throw new IllegalArgumentException("--dataset folder needs --data URI: the folder of class subfolders.");
+            }
+            DataFolder folder = DataFolder.at(data, sc.hadoopConfiguration());
+            ImageFolders.Splits splits = ImageFolders.find(folder, resize == null ? null : ImageFolders.parseSize(resize), seed);
+            trainFiles = splits.train();
+            test = splits.test();
+            log.printf("found %d training and %d test images in %s: %s%n", trainFiles.size(), test.size(), folder.uri(),
+                    splits.layout());
+            name = FOLDER;
             flipDefault = true;
         } else {
             Dataset d = Dataset.parse(dataset);
@@ -124,6 +153,10 @@ final class DataOptions {
 
     /** The dataset whose official format the files have: CIFAR-10's for synthetic images. */
     Dataset format() {
+        if (isFolder()) {
+            throw new IllegalArgumentException("--dataset folder is read by train and evaluate only: benchmark takes "
+                    + "synthetic or a dataset with official files (" + Dataset.names() + ").");
+        }
         return isSynthetic() ? Dataset.CIFAR10 : Dataset.parse(dataset);
     }
 
