@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.resnetspark.data.ImageTrees;
 
 /**
  * The packaged train-job.jar through submit-scripts/run.sh, as a user without a Spark
@@ -133,5 +134,23 @@ class RunScriptIT {
         assertTrue(result.output().contains("native-build=linux-x86_64-onednn"), result.output());
         assertTrue(result.output().contains("onednn=on"), result.output());
         assertTrue(Files.size(out.resolve("model.zip")) > 10_000, result.output());
+    }
+
+    @Test
+    void readsImageFoldersWithTheJpegReaderTheJarRegisters(@TempDir Path dir) throws Exception {
+        // ImageIO finds TwelveMonkeys' JPEG reader through META-INF/services, which the shade must merge.
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Path.of("target", "train-job.jar").toFile())) {
+            String readers = new String(jar.getInputStream(jar.getEntry("META-INF/services/javax.imageio.spi.ImageReaderSpi"))
+                    .readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(readers.contains("com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi"), readers);
+        }
+        Path data = dir.resolve("images");
+        ImageTrees.writeTree(data.resolve("train"), List.of("a", "b"), 12, 16, 16, "jpg");
+        ImageTrees.writeTree(data.resolve("test"), List.of("a", "b"), 2, 16, 16, "jpg");
+        Result result = runSh("train", "--model", "resnet8", "--dataset", "folder", "--data", data.toString(), "--workers", "2",
+                "--batch", "8", "--epochs", "1", "--val-size", "4", "--out", dir.resolve("run").toString());
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("found 24 training and 4 test images"), result.output());
+        assertTrue(result.output().contains("test error"), result.output());
     }
 }

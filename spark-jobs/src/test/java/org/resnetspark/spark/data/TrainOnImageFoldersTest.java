@@ -81,6 +81,9 @@ class TrainOnImageFoldersTest {
         Run notAFolder = Cli.run("train", "--model", "resnet8", "--dataset", "cifar10", "--resize", "8", "--offline");
         assertEquals(2, notAFolder.exitCode());
         assertEquals("Error: --resize is for --dataset folder: cifar10 has images of one size.", notAFolder.err().strip());
+        Run benchmark = Cli.run("benchmark", "--model", "resnet8", "--dataset", "folder", "--data", data.toString());
+        assertEquals(2, benchmark.exitCode());
+        assertTrue(benchmark.err().startsWith("Error: --dataset folder is read by train and evaluate only"), benchmark.err());
     }
 
     private static String[] concat(String[] a, String... b) {
