@@ -101,6 +101,11 @@ public final class ImageFiles {
                     + "damaged or of another format). Replace or remove the file.");
         }
         ImageReader reader = readers.next();
+        if (reader.getClass().getName().equals("com.sun.imageio.plugins.jpeg.JPEGImageReader")) {
+            // TwelveMonkeys' reader registers in front of this one: it is missing or was not found.
+            throw new IllegalStateException("ImageIO chose the JDK's JPEG reader for " + uri + ", not TwelveMonkeys' "
+                    + "(com.twelvemonkeys.imageio:imageio-jpeg), which must be on the class path of every executor.");
+        }
         reader.setInput(in, true, true);
         return reader;
     }
