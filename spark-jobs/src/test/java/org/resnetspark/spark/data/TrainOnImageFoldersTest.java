@@ -44,6 +44,10 @@ class TrainOnImageFoldersTest {
         assertTrue(train.out().matches("(?s).*epoch 2/2, .*validation error [0-9.]+%.*test error [0-9.]+% on 12 images.*"),
                 train.out());
         assertEquals(3, ((List<?>) json(run.resolve("eval.json")).get("per_class_accuracy")).size());
+        // The classes by name, in label order (their folders' sorted order), for the confusion matrix's rows.
+        List<String> labelOrder = List.of("blue", "green", "red");
+        assertEquals(labelOrder, json(run.resolve("run.json")).get("class_names"));
+        assertEquals(labelOrder, json(run.resolve("eval.json")).get("class_names"));
 
         // No --dataset: the run's folder and seed, from run.json.
         Run evaluate = Cli.run("evaluate", "--model-path", run.toString());
@@ -51,6 +55,7 @@ class TrainOnImageFoldersTest {
         Map<String, Object> eval = json(run.resolve("eval.json"));
         assertEquals(12, eval.get("images"));
         assertEquals("folder", eval.get("dataset"));
+        assertEquals(labelOrder, eval.get("class_names"));
     }
 
     @Test
