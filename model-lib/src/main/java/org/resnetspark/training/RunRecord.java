@@ -43,8 +43,11 @@ public record RunRecord(Setup setup, Outcome outcome) {
                         Cluster cluster) {
     }
 
-    /** A --data folder (absent: the download cache) and, for synthetic images, how many were trained on. */
-    public record DataLocation(String uri, Integer trainSize) {
+    /**
+     * A --data folder (absent: the download cache), for synthetic images how many were trained on,
+     * and for image folders the --resize they were read with.
+     */
+    public record DataLocation(String uri, Integer trainSize, String resize) {
     }
 
     /** The recipe as run, with the base rate it gives at the run's effective batch. */

@@ -70,7 +70,7 @@ final class DataOptions {
 
     /** Where the data came from, as run.json records it: what evaluate needs to read the same images again. */
     RunRecord.DataLocation recorded() {
-        return new RunRecord.DataLocation(data, isSynthetic() ? syntheticTrainSize : null);
+        return new RunRecord.DataLocation(data, isSynthetic() ? syntheticTrainSize : null, resize);
     }
 
     /**
@@ -87,6 +87,9 @@ final class DataOptions {
                 }
                 if (!given.hasMatchedOption("--train-size") && where.trainSize() != null) {
                     syntheticTrainSize = where.trainSize();
+                }
+                if (!given.hasMatchedOption("--resize") && where.resize() != null) {
+                    resize = where.resize();
                 }
             }
         }

@@ -82,6 +82,9 @@ class TrainOnImageFoldersTest {
                 + "folders (no train/ folder): 2 of its 25 images (a tenth) held out with seed 42 as the test split; "
                 + "3 classes; every image resized to 8x8, bilinear"), resized.out());
         assertTrue(resized.out().matches("(?s).*test error [0-9.]+% on 2 images.*"), resized.out());
+        // evaluate reads the images as the run did, resized (run.json records --resize).
+        Run evaluate = Cli.run("evaluate", "--model-path", dir.resolve("resized").toString());
+        assertEquals(0, evaluate.exitCode(), evaluate.out() + evaluate.err());
 
         Run notAFolder = Cli.run("train", "--model", "resnet8", "--dataset", "cifar10", "--resize", "8", "--offline");
         assertEquals(2, notAFolder.exitCode());
