@@ -31,22 +31,20 @@ public record Examples(JavaRDD<Example> rdd, long count, InputShape shape, int n
     }
 
     /**
-     * The images of {@code source}, read by the executors in parts of about {@link #PART_BYTES}
-     * (at least {@code minParts}), each from its own byte range or files through the Hadoop file
+     * The images of {@code source}, read by the executors in the parts {@link ImageSource#parts}
+     * cuts (about {@link #PART_BYTES} each, at least {@code minParts}, a file that must be decoded
+     * from its start in one part), each from its own byte range or files through the Hadoop file
      * system: a task carries only its part of the source ({@link ImageSource#range}), never the
      * whole of a long list of image files. Not cached: callers persist.
      */
     public static Examples read(JavaSparkContext sc, ImageSource source, int minParts) {
         Broadcast<SerializableConfiguration> hadoop = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
         long size = source.size();
-        long perPart = Math.max(1, PART_BYTES / source.imageBytes());
-        int parts = (int) Math.max(1, Math.min(size, Math.max(minParts, (size + perPart - 1) / perPart)));
-        List<Part> ranges = new ArrayList<>(parts);
-        for (int p = 0; p < parts; p++) {
-            long from = size * p / parts;
-            ranges.add(new Part(from, source.range(from, size * (p + 1) / parts)));
+        List<Part> parts = new ArrayList<>();
+        for (long[] range : source.parts(PART_BYTES, minParts)) {
+            parts.add(new Part(range[0], source.range(range[0], range[1])));
         }
-        JavaRDD<Example> rdd = sc.parallelize(ranges, parts).flatMap(part -> {
+        JavaRDD<Example> rdd = sc.parallelize(parts, parts.size()).flatMap(part -> {
             ImageSet images = part.images().read(0, (int) part.images().size(), hadoop.value().value());
             List<Example> examples = new ArrayList<>(images.size());
             for (int i = 0; i < images.size(); i++) {
