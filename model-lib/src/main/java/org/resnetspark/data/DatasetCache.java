@@ -14,6 +14,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -50,6 +51,25 @@ public final class DatasetCache {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * The unpacked folder of the first of {@code archives} the cache holds, unpacked or as its
+     * archive file, else of the first, downloaded: the cache may hold any version of a dataset
+     * (CIFAR's binary or python version), and downloads the first (the binary one).
+     */
+    public Path prepare(List<Dataset.Archive> archives) throws IOException {
+        for (Dataset.Archive archive : archives) {
+            if (Files.isRegularFile(root.resolve(archive.folder()).resolve(COMPLETE_MARKER))) {
+                return prepare(archive);
+            }
+        }
+        for (Dataset.Archive archive : archives) {
+            if (Files.isRegularFile(root.resolve(archive.fileName()))) {
+                return prepare(archive);
+            }
+        }
+        return prepare(archives.get(0));
     }
 
     /** The unpacked folder of {@code archive}, downloading and unpacking it first if needed. */

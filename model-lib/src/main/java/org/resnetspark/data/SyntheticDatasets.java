@@ -58,6 +58,10 @@ public final class SyntheticDatasets {
      */
     public static List<Path> writeFiles(Dataset dataset, Path dir, int train, int test, long seed, boolean gzip)
             throws IOException {
+        if (!dataset.isCifar() && !dataset.isIdx()) {
+            throw new IllegalArgumentException("generate-data writes CIFAR's binary files and MNIST's IDX files, not "
+                    + dataset.cliName() + "'s pickles: use --dataset cifar10, cifar100, mnist or fashion-mnist.");
+        }
         Files.createDirectories(dir);
         ImageSet all = images(dataset.shape(), dataset.numClasses(), train + test, seed);
         List<Path> written = new ArrayList<>();

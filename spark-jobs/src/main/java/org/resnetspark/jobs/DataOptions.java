@@ -30,9 +30,11 @@ final class DataOptions {
     static final String SYNTHETIC = "synthetic";
     static final String FOLDER = "folder";
     @Option(names = "--dataset", defaultValue = SYNTHETIC,
-            description = "cifar10, cifar100, mnist, fashion-mnist, folder (PNG/JPEG images in one subfolder per class "
-                    + "at --data: train/ and test/ or val/ trees, Tiny ImageNet's layout, or one tree whose test split is "
-                    + "held out with the seed), or synthetic (seeded CIFAR-shaped images made in memory).")
+            description = "cifar10, cifar100 (either the binary or the python version, found from the files), mnist, "
+                    + "fashion-mnist, imagenet32, imagenet64 (Downsampled ImageNet's pickles or .npz files; --data "
+                    + "required), folder (PNG/JPEG images in one subfolder per class at --data: train/ and test/ or "
+                    + "val/ trees, Tiny ImageNet's layout, or one tree whose test split is held out with the seed), or "
+                    + "synthetic (seeded CIFAR-shaped images made in memory).")
     String dataset;
 
     @Option(names = "--resize", paramLabel = "HxW",
@@ -58,7 +60,9 @@ final class DataOptions {
     String normalization;
 
     @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Training augmentation: pad 4 pixels of zeros, random crop, and flips (see --flip).")
+            description = "Training augmentation: pad 4 pixels of zeros, random crop, and flips (see --flip). 4 pixels "
+                    + "at every size, 64x64 included, as the Downsampled ImageNet authors' WRN code does "
+                    + "(Imagenet32_Scripts, WRNs_imagenet.py).")
     boolean augment;
 
     @Option(names = "--flip", negatable = true,
@@ -144,8 +148,8 @@ final class DataOptions {
             DataFolder folder = folder(d, sc.hadoopConfiguration(), log);
             trainFiles = d.source(folder, Dataset.Split.TRAIN);
             test = d.source(folder, Dataset.Split.TEST);
-            log.printf("found %d training and %d test images of %s in %s%n", trainFiles.size(), test.size(),
-                    d.cliName(), folder.uri());
+            log.printf("found %d training and %d test images of %s (%s) in %s%n", trainFiles.size(), test.size(),
+                    d.cliName(), d.version(folder), folder.uri());
             name = d.cliName();
             flipDefault = d.flipByDefault();
         }
@@ -186,7 +190,7 @@ final class DataOptions {
         }
         log.flush();
         DatasetCache cache = new DatasetCache(cacheDir, offline, System.err, 2.0);
-        Path unpacked = cache.prepare(d.archive());
+        Path unpacked = cache.prepare(d.archives());
         return DataFolder.at(unpacked.toString(), hadoop);
     }
 }

@@ -21,6 +21,9 @@ import org.resnetspark.data.DataFolder;
 import org.resnetspark.data.Dataset;
 import org.resnetspark.data.ImageSet;
 import org.resnetspark.data.ImageSource;
+import org.resnetspark.data.InputShape;
+import org.resnetspark.data.NumpyDatasetFiles;
+import org.resnetspark.data.NumpyDatasetFiles.Writer;
 import org.resnetspark.data.Normalization;
 import org.resnetspark.data.PreparedData;
 import org.resnetspark.data.SyntheticDatasets;
@@ -95,6 +98,29 @@ class DistributedDataTest {
             ImageSource source = Dataset.FASHION_MNIST.source(folder, Dataset.Split.TRAIN);
             assertSameImages(whole, Examples.read(sc, source, 7));
             assertSameImages(whole.slice(10, 60), Examples.read(sc, source.range(10, 60), 4));
+        }
+    }
+
+    /**
+     * CIFAR's python version: pickles whose images a reader seeks into are cut like binary files;
+     * Python 3's protocol 2 text must be decoded from the start, so each file is one part.
+     */
+    @Test
+    void pickledFilesReadInPartsGiveTheWholeFiles(@TempDir Path dir) throws Exception {
+        ImageSet images = SyntheticDatasets.images(InputShape.CIFAR, 10, 110, 4);
+        for (Writer writer : List.of(Writer.PYTHON3_PROTOCOL3, Writer.PYTHON3_PROTOCOL2)) {
+            Path files = dir.resolve(writer.name());
+            for (int f = 0; f < 5; f++) {
+                NumpyDatasetFiles.write(files.resolve("data_batch_" + (f + 1)), images.slice(20 * f, 20 * (f + 1)),
+                        "labels", 0, writer);
+            }
+            DataFolder folder = DataFolder.at(files.toString(), new Configuration());
+            ImageSource source = Dataset.CIFAR10.source(folder, Dataset.Split.TRAIN);
+            Examples read = Examples.read(sc, source, 7);
+
+            assertSameImages(images.slice(0, 100), read);
+            assertEquals(writer == Writer.PYTHON3_PROTOCOL2 ? 5 : 7, read.rdd().getNumPartitions());
+            assertSameImages(images.slice(10, 60), Examples.read(sc, source.range(10, 60), 4));
         }
     }
 
