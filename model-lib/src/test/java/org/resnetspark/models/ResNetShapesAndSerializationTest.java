@@ -43,13 +43,17 @@ class ResNetShapesAndSerializationTest {
         assertEquals("InputTypeConvolutional(h=4,w=4,c=2048,NCHW)", types.get("stage4_block3_out").toString());
     }
 
-    /** The smallest member of each family (and variant), on CIFAR and MNIST shapes, 10 and 100 classes. */
+    /**
+     * The smallest member of each family (and variant), on CIFAR and MNIST shapes, 10 and 100
+     * classes; resnet20 and a WRN on Downsampled ImageNet's 64x64 images of 1000 classes.
+     */
     @ParameterizedTest(name = "{0} on {1}, {2} classes")
     @CsvSource({
             "resnet8, 3x32x32, 10", "resnet8, 1x28x28, 10", "plain8, 1x28x28, 100",
             "preact8, 3x32x32, 100", "preact11-bottleneck, 1x28x28, 10", "resnet11-bottleneck-A, 3x32x32, 10",
             "wrn-10-2-dropout0.3, 3x32x32, 10", "wrn-10-1, 1x28x28, 10", "resnet5-span1-k5, 3x32x32, 10",
-            "resnet11-span3-k1-predrop0.1-fcdrop0.5, 1x28x28, 10", "resnet18, 1x28x28, 10"})
+            "resnet11-span3-k1-predrop0.1-fcdrop0.5, 1x28x28, 10", "resnet18, 1x28x28, 10",
+            "resnet20, 3x64x64, 1000", "wrn-10-2, 3x64x64, 1000"})
     void classifiesEachInputShape(String model, String shapeText, int classes) {
         String[] dims = shapeText.split("x");
         InputShape shape = new InputShape(Integer.parseInt(dims[0]), Integer.parseInt(dims[1]), Integer.parseInt(dims[2]));
