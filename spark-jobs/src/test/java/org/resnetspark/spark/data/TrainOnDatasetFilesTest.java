@@ -12,7 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.resnetspark.data.ImageSet;
+import org.resnetspark.data.InputShape;
 import org.resnetspark.data.Normalization;
+import org.resnetspark.data.NumpyDatasetFiles;
+import org.resnetspark.data.SyntheticDatasets;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.resnetspark.jobs.Cli;
 import org.resnetspark.jobs.Cli.Run;
@@ -46,6 +50,40 @@ class TrainOnDatasetFilesTest {
                 restored.getFirst().outputSingle(Nd4j.zeros(DataType.FLOAT, 1, 1, 28, 28)).shape());
         Normalization normalization = assertInstanceOf(Normalization.class, restored.getSecond());
         assertEquals(Normalization.Mode.CHANNEL_MEAN_STD, normalization.mode());
+    }
+
+    /** Downsampled ImageNet as its pickles come (labels 1 to 1000), in the folders its downloads unzip to. */
+    @Test
+    void trainsOnImagenet32PicklesWithAThousandClasses(@TempDir Path dir) throws Exception {
+        ImageSet images = SyntheticDatasets.images(InputShape.CIFAR, 1000, 36, 2);
+        for (int b = 1; b <= 10; b++) {
+            NumpyDatasetFiles.write(dir.resolve("Imagenet32_train/train_data_batch_" + b),
+                    images.slice(3 * (b - 1), 3 * b), "labels", 1, NumpyDatasetFiles.Writer.PYTHON3_PROTOCOL3);
+        }
+        NumpyDatasetFiles.write(dir.resolve("Imagenet32_val/val_data"), images.slice(30, 36), "labels", 1,
+                NumpyDatasetFiles.Writer.PYTHON3_PROTOCOL3);
+
+        Path out = dir.resolve("run");
+        Run run = Cli.run("train", "--model", "resnet8", "--dataset", "imagenet32", "--data", dir.toString(),
+                "--workers", "2", "--batch-per-worker", "4", "--epochs", "1", "--val-size", "6", "--out", out.toString());
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("found 30 training and 6 test images of imagenet32 (Downsampled ImageNet 32x32)"),
+                run.out());
+        assertTrue(run.out().contains("imagenet32: 24 training, 6 validation, 6 test images of 3x32x32, 1000 classes"),
+                run.out());
+        assertTrue(run.out().contains("test error "), run.out());
+        var restored = ModelSerializer.restoreComputationGraph(out.resolve("model.zip").toFile(), false);
+        assertArrayEquals(new long[] {1, 1000}, restored.outputSingle(Nd4j.zeros(DataType.FLOAT, 1, 3, 32, 32)).shape());
+    }
+
+    @Test
+    void imagenetNeedsData(@TempDir Path dir) {
+        Run run = Cli.run("train", "--model", "resnet8", "--dataset", "imagenet64", "--cache-dir", dir.toString());
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("ImageNet account"), run.err());
+        assertTrue(run.err().contains("pass it as --data"), run.err());
     }
 
     @Test
