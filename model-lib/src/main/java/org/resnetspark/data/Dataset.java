@@ -202,9 +202,17 @@ public enum Dataset {
         if (!isCifar()) {
             return numpy;
         }
-        String binary = trainFiles.get(0);
-        boolean hasBinary = folder.find(binary).isPresent() || folder.subfolder(archive.folder()).find(binary).isPresent();
-        return !hasBinary && findNumpy(folder, numpy.train().get(0)).isPresent() ? numpy : null;
+        for (String binary : List.of(trainFiles.get(0), testFiles.get(0))) {
+            if (folder.find(binary).isPresent() || folder.subfolder(archive.folder()).find(binary).isPresent()) {
+                return null;
+            }
+        }
+        for (String name : List.of(numpy.train().get(0), numpy.test().get(0))) {
+            if (findNumpy(folder, name).isPresent()) {
+                return numpy;
+            }
+        }
+        return null;
     }
 
     /** A NumPy file, as NAME or NAME.npz, in the folder or else in the first of the archives' folders that has it. */

@@ -3,7 +3,6 @@ package org.resnetspark.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,21 +35,6 @@ public final class NumpyPickle {
 
     /** Byte strings from this size on are left in the file. */
     static final int LARGE = 1024;
-
-    private static final IObjectConstructor CODECS_ENCODE;
-
-    static {
-        CODECS_ENCODE = Holder.constructor("_codecs.encode");
-        for (String core : List.of("numpy.core", "numpy._core")) {
-            Unpickler.registerConstructor(core + ".multiarray", "_reconstruct", args -> new ArrayState());
-            Unpickler.registerConstructor(core + ".numeric", "_frombuffer", NumpyPickle::fromBuffer);
-        }
-        Unpickler.registerConstructor("numpy", "dtype", args -> new DType(text(args[0])));
-        // Python 3's protocol 2 writes bytes as _codecs.encode(text, 'latin1'): a skipped text stays
-        // in the file as bytes to decode; anything else goes to the library's own constructor.
-        Unpickler.registerConstructor("_codecs", "encode",
-                args -> args[0] instanceof Skipped text ? text.asLatin1() : CODECS_ENCODE.construct(args));
-    }
 
     private NumpyPickle() {
     }
@@ -106,13 +90,6 @@ public final class NumpyPickle {
         ArrayState array = new ArrayState();
         array.__setstate__(new Object[] {1, args[2], args[1], "F".equals(text(args[3])), args[0]});
         return array.array;
-    }
-
-    /** The library's constructor for a name, before ours replace it. */
-    private static final class Holder extends Unpickler {
-        static IObjectConstructor constructor(String name) {
-            return objectConstructors.get(name);
-        }
     }
 
     /** A byte string left in the file: where it starts and how long it is. */
@@ -180,6 +157,19 @@ public final class NumpyPickle {
      * the memo, is the library's.
      */
     private static final class Skipping extends Unpickler {
+
+        static {
+            for (String core : List.of("numpy.core", "numpy._core")) {
+                registerConstructor(core + ".multiarray", "_reconstruct", args -> new ArrayState());
+                registerConstructor(core + ".numeric", "_frombuffer", NumpyPickle::fromBuffer);
+            }
+            registerConstructor("numpy", "dtype", args -> new DType(text(args[0])));
+            // Python 3's protocol 2 writes bytes as _codecs.encode(text, 'latin1'): a skipped text
+            // stays in the file as bytes to decode; anything else goes to the library's constructor.
+            IObjectConstructor encode = objectConstructors.get("_codecs.encode");
+            registerConstructor("_codecs", "encode",
+                    args -> args[0] instanceof Skipped text ? text.asLatin1() : encode.construct(args));
+        }
 
         private final String uri;
         private final Positioned in;

@@ -111,6 +111,6 @@ class FormatsTest {
         assertEquals(Dataset.FASHION_MNIST, Dataset.parse("Fashion-MNIST"));
         var error = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Dataset.parse("svhn"));
-        assertEquals("Unknown dataset 'svhn'. Accepted: cifar10, cifar100, mnist, fashion-mnist", error.getMessage());
+        assertEquals("Unknown dataset 'svhn'. Accepted: cifar10, cifar100, mnist, fashion-mnist, imagenet32, imagenet64", error.getMessage());
     }
 }

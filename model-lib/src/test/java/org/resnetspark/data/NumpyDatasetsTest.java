@@ -150,6 +150,28 @@ class NumpyDatasetsTest {
                 new Configuration()).readAll(new Configuration()));
     }
 
+    /** Python 3 code that read CIFAR with encoding='bytes' and pickled it again writes bytes keys. */
+    @Test
+    void bytesKeysAreKeysToo(@TempDir Path dir) throws Exception {
+        ImageSet images = SyntheticDatasets.images(InputShape.CIFAR, 10, 2, 8);
+        Map<Object, Object> dict = new LinkedHashMap<>();
+        dict.put(new PythonPickler.Bytes("data".getBytes()), PythonPickler.ndarray("u1", new long[] {2, 3072},
+                images.pixels(), "numpy.core", 3));
+        dict.put(new PythonPickler.Bytes("labels".getBytes()), List.of((long) images.label(0), (long) images.label(1)));
+        Files.write(dir.resolve("test_batch"), PythonPickler.python3(dict, 3));
+
+        assertSameImages(images, Dataset.CIFAR10.read(TestData.folder(dir), Dataset.Split.TEST));
+    }
+
+    @Test
+    void aFileThatIsNotAPickleSaysSo(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("test_batch"), new byte[] {(byte) 0x80, 3, (byte) 0xfe, 1, 2, 3});
+
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> Dataset.CIFAR10.source(TestData.folder(dir), Dataset.Split.TEST));
+        assertMessage(e, "test_batch", "not a pickle of NumPy arrays");
+    }
+
     @Test
     void anImagenetLabelOfZeroIsAnErrorNamingTheFile(@TempDir Path dir) throws Exception {
         ImageSet images = new ImageSet(InputShape.CIFAR, 1000, new byte[2 * 3072], new int[] {5, 0});
