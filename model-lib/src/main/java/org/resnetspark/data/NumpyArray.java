@@ -158,31 +158,30 @@ public record NumpyArray(String dtype, long[] shape, boolean fortranOrder, Bytes
 
         @Override
         public int read() throws IOException {
-            if (at == length) {
-                length = text.read(chars);
-                at = 0;
-                if (length <= 0) {
-                    length = 0;
-                    return -1;
-                }
-            }
-            char c = chars[at++];
-            if (c > 0xff) {
-                throw new BadInputException(uri + ": an array's bytes, pickled as latin-1 text, hold the character U+"
-                        + Integer.toHexString(c) + "; the file is damaged.");
-            }
-            return c;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] into, int offset, int count) throws IOException {
-            int n = 0;
-            while (n < count) {
-                int b = read();
-                if (b < 0) {
-                    return n == 0 ? -1 : n;
+            if (count == 0) {
+                return 0;
+            }
+            if (at == length) {
+                length = Math.max(0, text.read(chars));
+                at = 0;
+                if (length == 0) {
+                    return -1;
                 }
-                into[offset + n++] = (byte) b;
+            }
+            int n = Math.min(count, length - at);
+            for (int i = 0; i < n; i++) {
+                char c = chars[at++];
+                if (c > 0xff) {
+                    throw new BadInputException(uri + ": an array's bytes, pickled as latin-1 text, hold the "
+                            + "character U+" + Integer.toHexString(c) + "; the file is damaged.");
+                }
+                into[offset + i] = (byte) c;
             }
             return n;
         }

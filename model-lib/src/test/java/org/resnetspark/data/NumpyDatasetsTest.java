@@ -234,6 +234,13 @@ class NumpyDatasetsTest {
     }
 
     @Test
+    void generateDataWritesNoImagenetFiles(@TempDir Path dir) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SyntheticDatasets.writeFiles(Dataset.IMAGENET32, dir, 10, 2, 1, false));
+        assertMessage(e, "imagenet32", "cifar10, cifar100, mnist or fashion-mnist");
+    }
+
+    @Test
     void theCacheMayHoldThePythonVersion(@TempDir Path root) throws Exception {
         ImageSet all = writeCifar10(root.resolve("cifar-10-batches-py"), 10, 2, Writer.PYTHON2);
         Files.writeString(root.resolve("cifar-10-batches-py").resolve(DatasetCache.COMPLETE_MARKER), "test\n");
