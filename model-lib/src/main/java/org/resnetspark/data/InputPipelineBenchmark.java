@@ -2,6 +2,7 @@ package org.resnetspark.data;
 
 import java.io.IOException;
 import java.util.Iterator;
+import org.apache.hadoop.conf.Configuration;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -32,16 +33,19 @@ public final class InputPipelineBenchmark {
     private InputPipelineBenchmark() {
     }
 
-    /** One untimed pass to warm up, then {@code passes} timed ones. */
-    public static Result run(Dataset dataset, DataFolder folder, Normalization.Mode mode, Augmentation augmentation,
+    /**
+     * One untimed pass to warm up, then {@code passes} timed ones over {@code source}, decoded by
+     * the reader train's executors use.
+     */
+    public static Result run(ImageSource source, Configuration hadoop, Normalization.Mode mode, Augmentation augmentation,
                              int batchSize, long seed, int passes) throws IOException {
-        Normalization normalization = Normalization.fit(mode, dataset.read(folder, Dataset.Split.TRAIN));
+        Normalization normalization = Normalization.fit(mode, source.readAll(hadoop));
         double decode = 0;
         double batch = 0;
         int images = 0;
         for (int pass = 0; pass <= passes; pass++) {
             long start = System.nanoTime();
-            ImageSet train = dataset.read(folder, Dataset.Split.TRAIN);
+            ImageSet train = source.readAll(hadoop);
             long decoded = System.nanoTime();
             long checksum = 0;
             for (Iterator<DataSet> it = Batches.epoch(train, normalization, augmentation, batchSize, seed, pass);

@@ -127,7 +127,8 @@ class SplitAndBatchesTest {
     @Test
     void thePipelineBenchmarkCountsEveryImage(@TempDir Path dir) throws Exception {
         SyntheticDatasets.writeFiles(Dataset.CIFAR10, dir, 300, 10, 1, false);
-        InputPipelineBenchmark.Result result = InputPipelineBenchmark.run(Dataset.CIFAR10, TestData.folder(dir),
+        InputPipelineBenchmark.Result result = InputPipelineBenchmark.run(
+                Dataset.CIFAR10.source(TestData.folder(dir), Dataset.Split.TRAIN), new org.apache.hadoop.conf.Configuration(),
                 Normalization.Mode.PIXEL_MEAN, Augmentation.paper(true), 128, 1, 2);
         assertEquals(300, result.images());
         assertTrue(result.decodeSeconds() > 0 && result.batchSeconds() > 0, result.toString());

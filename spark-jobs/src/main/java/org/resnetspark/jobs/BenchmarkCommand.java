@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.resnetspark.data.HadoopDeadlines;
@@ -16,6 +17,7 @@ import org.resnetspark.data.Batches;
 import org.resnetspark.data.DataFolder;
 import org.resnetspark.data.Dataset;
 import org.resnetspark.data.ImageSet;
+import org.resnetspark.data.ImageSource;
 import org.resnetspark.data.LocalFiles;
 import org.resnetspark.data.InputPipelineBenchmark;
 import org.resnetspark.data.Normalization;
@@ -35,8 +37,9 @@ import picocli.CommandLine.Spec;
         description = {"Training (or with --inference, evaluation) throughput of one model in this process (no "
                 + "Spark): warm up, then time a fixed number of steps on batches from the input pipeline.",
                 "Also the input pipeline's throughput on one thread (decode + normalise + augment + batch) on the "
-                + "dataset's files, read as train reads them (--dataset, --data), or on --train-size synthetic images "
-                + "written as CIFAR-10 files (--dataset synthetic, the default)."})
+                + "first --pipeline-images training images of the dataset, read as train's executors read them "
+                + "(--dataset, --data), or on --train-size synthetic images written as CIFAR-10 files (--dataset "
+                + "synthetic, the default)."})
 final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "resnet20", description = "Model name (see 'models').")
@@ -61,6 +64,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--pipeline-passes", defaultValue = "2", description = "Timed passes over the files (after one untimed).")
     int pipelinePasses;
 
+    @Option(names = "--pipeline-images", defaultValue = "10000",
+            description = "Training images the input pipeline decodes in each pass (at most the training split).")
+    int pipelineImages;
+
     @Option(names = "--layers", defaultValue = "onednn", description = "Layer implementations: onednn (the "
             + "project's oneDNN convolution, batch norm + ReLU, subsampling and addition, fast on CPU; 'fused' is "
             + "an older name for it) or dl4j (DL4J's own layers, for comparison).")
@@ -78,35 +85,41 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (batch < 1 || iterations < 1 || warmup < 0 || pipelinePasses < 1) {
-            throw new IllegalArgumentException("--batch, --iterations and --pipeline-passes must be at least 1, "
-                    + "--warmup-steps at least 0");
+        if (batch < 1 || iterations < 1 || warmup < 0 || pipelinePasses < 1 || pipelineImages < 1) {
+            throw new IllegalArgumentException("--batch, --iterations, --pipeline-passes and --pipeline-images must be at "
+                    + "least 1, --warmup-steps at least 0");
         }
         NetworkOptions.Layers chosenLayers = NetworkOptions.Layers.parse(layers);
         PrintWriter out = spec.commandLine().getOut();
-        Dataset format = dataOptions.format();
         Normalization.Mode mode = dataOptions.normalizationMode();
-        ModelSpec net = ModelRegistry.parse(model, format.numClasses(), format.shape());
         String runtime = NativeRuntime.start();
+        Configuration hadoop = HadoopDeadlines.configuration();
 
+        // Synthetic images are written as CIFAR-10 files, so that the pipeline decodes files as for real data.
         Path synthetic = dataOptions.isSynthetic() ? dataOptions.writeSyntheticFiles(seed) : null;
         InputPipelineBenchmark.Result pipeline;
         List<DataSet> batches = new ArrayList<>();
+        String dataset;
+        ImageSource train;
         try {
-            DataFolder folder = synthetic != null ? DataFolder.at(synthetic.toString(), HadoopDeadlines.configuration())
-                    : dataOptions.folder(format, HadoopDeadlines.configuration(), out);
-            Augmentation augmentation = dataOptions.augmentation(format.flipByDefault());
-            pipeline = InputPipelineBenchmark.run(format, folder, mode, augmentation, batch, seed, pipelinePasses);
+            DataOptions.Sources sources = synthetic != null
+                    ? new DataOptions.Sources("cifar10", Dataset.CIFAR10.source(DataFolder.at(synthetic.toString(), hadoop),
+                            Dataset.Split.TRAIN), null, true)
+                    : dataOptions.sources(hadoop, seed, out);
+            dataset = sources.name();
+            train = sources.train().range(0, Math.min(sources.train().size(), pipelineImages));
+            Augmentation augmentation = dataOptions.augmentation(sources.flipByDefault());
+            pipeline = InputPipelineBenchmark.run(train, hadoop, mode, augmentation, batch, seed, pipelinePasses);
             // The training steps run on the pipeline's own batches.
-            ImageSet train = format.read(folder, Dataset.Split.TRAIN);
-            Normalization norm = Normalization.fit(mode, train);
-            Iterator<DataSet> epoch = Batches.epoch(train, norm, augmentation, batch, seed, 0);
-            while (epoch.hasNext() && batches.size() < 4) {
+            ImageSet images = train.range(0, Math.min(train.size(), 4L * batch)).readAll(hadoop);
+            Iterator<DataSet> epoch = Batches.epoch(images, Normalization.fit(mode, images), augmentation, batch, seed, 0);
+            while (epoch.hasNext()) {
                 batches.add(epoch.next());
             }
         } finally {
             LocalFiles.deleteRecursively(synthetic);
         }
+        ModelSpec net = ModelRegistry.parse(model, train.numClasses(), train.shape());
 
         // The pipeline check leaves garbage on and off the heap; collect it so the training steps'
         // peak memory is their own (the number compare-pytorch.sh sets against PyTorch's).
@@ -125,14 +138,14 @@ final class BenchmarkCommand implements Callable<Integer> {
                             + "\"pipeline_images\":%d,\"pipeline_images_per_second\":%.0f,"
                             + "\"pipeline_epoch_images_per_second\":%.0f,\"pipeline_to_training\":%.1f,\"runtime\":\"%s\"}%n",
                     net.name(), measured, chosenLayers, batch, warmup, iterations, result.imagesPerSecond(), result.msPerIteration(),
-                    format.cliName(), pipeline.images(), pipeline.imagesPerSecond(), pipeline.epochImagesPerSecond(),
+                    dataset, pipeline.images(), pipeline.imagesPerSecond(), pipeline.epochImagesPerSecond(),
                     ratio, runtime);
         } else {
             out.printf(Locale.ROOT, "%s (%s layers) %s, batch %d, %d timed steps after %d warm-up: %.1f images/s, "
                             + "%.1f ms per step%n", net.name(), chosenLayers, measured, batch, iterations, warmup, result.imagesPerSecond(), result.msPerIteration());
             out.printf(Locale.ROOT, "input pipeline, %s, %d images, one thread: %.0f images/s decode + normalise + "
                             + "augment + batch (%.0f images/s without decoding, which happens once per run), "
-                            + "%.1fx the training throughput%n", format.cliName(), pipeline.images(),
+                            + "%.1fx the training throughput%n", dataset, pipeline.images(),
                     pipeline.imagesPerSecond(), pipeline.epochImagesPerSecond(), ratio);
             out.println("runtime: " + runtime);
         }

@@ -114,6 +114,18 @@ final class DataOptions {
      */
     DistributedData prepare(JavaSparkContext sc, SplitOptions split, long seed, PrintWriter log) throws IOException {
         Normalization.Mode mode = Normalization.Mode.parse(normalization);
+        Sources sources = sources(sc.hadoopConfiguration(), seed, log);
+        ImageSource trainFiles = split.limit(sources.train());
+        return DistributedData.of(sc, sources.name(), trainFiles, sources.test(), split.validationSize(trainFiles.size()),
+                mode, augmentation(sources.flipByDefault()), seed);
+    }
+
+    /** The chosen dataset's training files and test split, found and checked here, read by whoever reads them. */
+    record Sources(String name, ImageSource train, ImageSource test, boolean flipByDefault) {
+    }
+
+    /** Finds (or downloads) the dataset: its file names, sizes and headers are checked, no image is read. */
+    Sources sources(Configuration hadoop, long seed, PrintWriter log) throws IOException {
         if (resize != null && !isFolder()) {
             throw new IllegalArgumentException("--resize is for --dataset folder: " + dataset + " has images of one size.");
         }
@@ -135,7 +147,7 @@ final class DataOptions {
             if (data == null) {
                 throw new IllegalArgumentException("--dataset folder needs --data URI: the folder of class subfolders.");
             }
-            DataFolder folder = DataFolder.at(data, sc.hadoopConfiguration());
+            DataFolder folder = DataFolder.at(data, hadoop);
             ImageFolders.Splits splits = ImageFolders.find(folder, resize == null ? null : ImageFolders.parseSize(resize), seed);
             trainFiles = splits.train();
             test = splits.test();
@@ -145,7 +157,7 @@ final class DataOptions {
             flipDefault = true;
         } else {
             Dataset d = Dataset.parse(dataset);
-            DataFolder folder = folder(d, sc.hadoopConfiguration(), log);
+            DataFolder folder = folder(d, hadoop, log);
             trainFiles = d.source(folder, Dataset.Split.TRAIN);
             test = d.source(folder, Dataset.Split.TEST);
             log.printf("found %d training and %d test images of %s (%s) in %s%n", trainFiles.size(), test.size(),
@@ -153,18 +165,7 @@ final class DataOptions {
             name = d.cliName();
             flipDefault = d.flipByDefault();
         }
-        trainFiles = split.limit(trainFiles);
-        return DistributedData.of(sc, name, trainFiles, test, split.validationSize(trainFiles.size()), mode,
-                augmentation(flipDefault), seed);
-    }
-
-    /** The dataset whose official format the files have: CIFAR-10's for synthetic images. */
-    Dataset format() {
-        if (isFolder()) {
-            throw new IllegalArgumentException("--dataset folder is read by train and evaluate only: benchmark takes "
-                    + "synthetic or a dataset with official files (" + Dataset.names() + ").");
-        }
-        return isSynthetic() ? Dataset.CIFAR10 : Dataset.parse(dataset);
+        return new Sources(name, trainFiles, test, flipDefault);
     }
 
     Normalization.Mode normalizationMode() {
