@@ -21,7 +21,7 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * PNG and JPEG files decoded to RGB bytes through ImageIO, with TwelveMonkeys' JPEG reader in
- * front of the JDK's (which fails on CMYK and YCCK JPEGs and misreads some progressive ones).
+ * front of the JDK's (which cannot read many CMYK and YCCK JPEGs and misreads some progressive ones).
  * Every image becomes 3 channels, as torchvision's ImageFolder loader makes them (Pillow's
  * {@code convert("RGB")}): a grey image's one channel is copied into all three, an alpha
  * channel is dropped (the colour stored under a transparent pixel is kept), palettes and CMYK
@@ -29,16 +29,16 @@ import org.apache.hadoop.conf.Configuration;
  */
 public final class ImageFiles {
 
+    /** How images of another size are brought to the set's: bilinear, widened when shrinking. */
+    public static final String RESAMPLING = "bilinear (a triangle filter, widened to average every source pixel "
+            + "when shrinking, as Pillow's and torchvision's Resize do; the aspect ratio is not kept)";
+
     static {
         // ImageIO finds plugins once, with the class loader of the thread that first uses it; on a
         // Spark executor the job jar (and TwelveMonkeys in it) is on the task threads' loader only.
         ImageIO.scanForPlugins();
         ImageIO.setUseCache(false);   // the files are small and already in memory: no temporary files
     }
-
-    /** How images of another size are brought to the set's: bilinear, widened when shrinking. */
-    public static final String RESAMPLING = "bilinear (a triangle filter, widened to average every source pixel "
-            + "when shrinking, as Pillow's and torchvision's Resize do; the aspect ratio is not kept)";
 
     private ImageFiles() {
     }

@@ -63,12 +63,13 @@ public final class ImageFolders {
      * or, without it, of the first training image's. {@code seed} draws a single tree's test split.
      */
     public static Splits find(DataFolder root, InputShape resize, long seed) throws IOException {
-        if (!root.subfolders().contains("train")) {
+        List<String> top = root.subfolders();
+        if (!top.contains("train")) {
             return singleTree(root, resize, seed);
         }
         DataFolder train = root.subfolder("train");
         List<String> classes = train.subfolders();
-        List<ImageFolderSource.Image> trainImages = interleave(imagesByClass(root, "train", classes, true));
+        List<ImageFolderSource.Image> trainImages = interleave(imagesByClass(root, "train", classes));
         List<ImageFolderSource.Image> testImages;
         String layout;
         Optional<DataFile> annotations = root.subfolder("val").find("val_annotations.txt");
@@ -77,13 +78,13 @@ public final class ImageFolders {
             layout = "Tiny ImageNet's layout: train/<class>/ for training, val/images/ labelled by "
                     + "val/val_annotations.txt as the test split";
         } else {
-            String testFolder = root.subfolders().contains("test") ? "test" : "val";
-            if (!root.subfolders().contains(testFolder)) {
+            String testFolder = top.contains("test") ? "test" : "val";
+            if (!top.contains(testFolder)) {
                 throw new BadInputException(root.uri() + " holds train/ but neither test/ nor val/ ("
                         + root.describeContents() + "): add the test images as test/<class>/..., or give --data "
                         + train.uri() + " to hold a test split out of the training images.");
             }
-            testImages = interleave(imagesByClass(root, testFolder, classes, false));
+            testImages = interleave(imagesByClass(root, testFolder, classes));
             layout = "train/<class>/ for training, " + testFolder + "/<class>/ as the test split";
         }
         return splits(root, classes, trainImages, testImages, layout, resize);
@@ -91,7 +92,7 @@ public final class ImageFolders {
 
     private static Splits singleTree(DataFolder root, InputShape resize, long seed) throws IOException {
         List<String> classes = root.subfolders();
-        List<ImageFolderSource.Image> all = interleave(imagesByClass(root, null, classes, true));
+        List<ImageFolderSource.Image> all = interleave(imagesByClass(root, null, classes));
         if (all.size() < 2) {
             throw new BadInputException(root.uri() + " holds " + all.size() + " image: a training and a test split "
                     + "need at least 2.");
@@ -125,11 +126,11 @@ public final class ImageFolders {
 
     /**
      * The images below each class folder of {@code tree} (a subfolder of {@code root}, or root
-     * itself when null), as paths relative to root, by label. The training tree must hold every
-     * class; a test tree may lack some, but may not have classes of its own.
+     * itself when null), as paths relative to root, by label. Each of its class folders must hold
+     * images; a test tree may lack classes, but may not have classes of its own.
      */
-    private static List<List<String>> imagesByClass(DataFolder root, String tree, List<String> classes,
-                                                    boolean isTraining) throws IOException {
+    private static List<List<String>> imagesByClass(DataFolder root, String tree, List<String> classes)
+            throws IOException {
         DataFolder folder = tree == null ? root : root.subfolder(tree);
         List<String> folders = folder.subfolders();
         if (folders.isEmpty()) {
