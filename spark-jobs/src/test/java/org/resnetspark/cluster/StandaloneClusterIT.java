@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.resnetspark.data.ImageTrees;
 
 /**
  * A real Spark standalone cluster on loopback: one Master and two Workers from
@@ -120,6 +121,24 @@ class StandaloneClusterIT {
 
     @Test
     @Order(2)
+    void trainsOnAFolderOfJpegsThatTheExecutorsDecode() throws Exception {
+        // JPEGs decode only with TwelveMonkeys' reader (the JDK's is refused): it must be found on the executors.
+        Path data = temp.resolve("jpegs");
+        List<String> classes = List.of("blue", "green", "red");
+        ImageTrees.writeTree(data.resolve("train"), classes, 16, 8, 8, "jpg");
+        ImageTrees.writeTree(data.resolve("test"), classes, 4, 8, 8, "jpg");
+        Path out = temp.resolve("run-jpegs");
+        var result = Scripts.run(env, RUN_TIMEOUT, "train.sh", "--cluster", "standalone", "--driver-memory", "2g",
+                "--model", "resnet8", "--workers", "2", "--batch-per-worker", "8", "--dataset", "folder", "--data",
+                data.toUri().toString(), "--val-size", "0", "--train-eval-size", "16", "--epochs", "1", "--out", out.toString());
+        assertEquals(0, result.exitCode(), result.output() + logs());
+        JsonNode eval = JSON.readTree(out.resolve("eval.json").toFile());
+        assertEquals(12, eval.path("images").asInt(), eval.toString());
+        assertEquals("[\"blue\",\"green\",\"red\"]", eval.path("class_names").toString(), "the confusion matrix's rows");
+    }
+
+    @Test
+    @Order(3)
     void aKilledDriverIsSurvivedByResume() throws Exception {
         Path out = temp.resolve("run-driver-killed");
         try (var first = Scripts.start(env, "train.sh", trainArgs(out, 3))) {
@@ -145,7 +164,7 @@ class StandaloneClusterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aWorkerKilledMidTrainingIsSurvivedAndRecorded() throws Exception {
         Path out = temp.resolve("run-worker-killed");
         long workerPid = Long.parseLong(Files.readString(clusterDir.resolve("worker-1.pid")).trim());
