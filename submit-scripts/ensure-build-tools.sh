@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and running need, when it is missing: a JDK 17 or newer, Maven and
 # jemalloc (cluster-conf/*/spark-env.sh preload it: it keeps ND4J's memory 2x smaller); with
-# --for-tests also Chromium (the report tests render the HTML report in headless Chromium).
+# --for-tests also Chromium (the report tests render the HTML report in headless Chromium) and
+# PyTorch (python3-torch: the weight import/export tests compare logits with PyTorch's own).
 # Uses apt-get (Debian, Ubuntu) as root or through sudo; elsewhere it says what to install.
 set -euo pipefail
 
@@ -22,10 +23,13 @@ fi
 if [[ "${1:-}" == "--for-tests" ]] && ! command -v chromium >/dev/null 2>&1; then
   missing+=(chromium)
 fi
+if [[ "${1:-}" == "--for-tests" ]] && ! /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
+  missing+=(python3-torch)
+fi
 ((${#missing[@]} == 0)) && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "Please install a JDK 17+, Maven 3.8+, jemalloc and Chromium (missing: ${missing[*]}), then run this again." >&2
+  echo "Please install a JDK 17+, Maven 3.8+, jemalloc, Chromium and PyTorch for /usr/bin/python3 (missing: ${missing[*]}), then run this again." >&2
   exit 1
 fi
 as_root=()
