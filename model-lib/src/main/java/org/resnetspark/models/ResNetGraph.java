@@ -35,8 +35,9 @@ import org.resnetspark.layers.Subsample;
  * <p>Post-activation block (He et al. 2015): each convolution is followed by batch norm and ReLU,
  * except the last, whose batch norm output is added to the shortcut and then passed through ReLU.
  * Pre-activation block (He et al. 2016): batch norm and ReLU before each convolution, nothing after
- * the addition; a projection or subsampling shortcut takes the pre-activated input, an identity
- * shortcut the block's input; a final BN-ReLU precedes the pooling.
+ * the addition; a projection shortcut takes the pre-activated input, an identity (or option A)
+ * shortcut the block's input, except in the preact family's first block, where both paths take
+ * the activated stem (He et al. 2016, section 4.1); a final BN-ReLU precedes the pooling.
  *
  * <p>Every layer states its activation (DL4J's default is sigmoid). A ReLU after batch norm is the
  * activation of the project's {@link FusedBatchNorm}, which (unlike DL4J's BatchNormalization,
@@ -90,7 +91,9 @@ public final class ResNetGraph {
                 Block block = new Block("stage" + (s + 1) + "_block" + (b + 1), inWidth, stage.innerWidth(),
                         stage.outWidth(), b == 0 ? stage.stride() : 1, spec.block(), spec.kernel(), spec.span(),
                         spec.shortcut(), spec.dropout());
-                previous = order == Family.Order.PRE ? block.addPreActivation(graph, layers, previous)
+                // He et al. 2016: the unit after the stem convolution activates before splitting into two paths.
+                boolean activatesBothPaths = spec.family() == Family.PREACT && s == 0 && b == 0;
+                previous = order == Family.Order.PRE ? block.addPreActivation(graph, layers, previous, activatesBothPaths)
                         : block.addPostActivation(graph, layers, previous);
                 inWidth = stage.outWidth();
             }
@@ -154,7 +157,11 @@ public final class ResNetGraph {
             return layers.residualAdd(prefix, true, x, identity);
         }
 
-        String addPreActivation(GraphBuilder graph, LayerChoice layers, String input) {
+        /**
+         * @param activatesBothPaths whether an identity shortcut, too, takes the block's
+         *                           pre-activated input (He et al. 2016's first unit after conv1)
+         */
+        String addPreActivation(GraphBuilder graph, LayerChoice layers, String input, boolean activatesBothPaths) {
             List<ConvolutionLayer> convs = convolutions(layers);
             String preActivated = layers.batchNorm(prefix + "_bn1", Activation.RELU, input);
             String x = preActivated;
@@ -170,7 +177,7 @@ public final class ResNetGraph {
             }
             // Projections see the normalised input; identity (and option A) keeps the raw input.
             boolean projects = shortcut == Shortcut.C || (shortcut == Shortcut.B && shapeChanges());
-            String identity = shortcut(graph, layers, projects ? preActivated : input, false);
+            String identity = shortcut(graph, layers, projects || activatesBothPaths ? preActivated : input, false);
             return layers.residualAdd(prefix, false, x, identity);
         }
 
@@ -233,10 +240,17 @@ public final class ResNetGraph {
     /** Adds convolutions, batch norms and residual additions in the implementation the options ask for. */
     record LayerChoice(GraphBuilder graph, NetworkOptions.Layers layers, boolean blocked) {
 
-        /** A bias-free convolution; its input is blocked unless it reads the network's input. */
+        /**
+         * A bias-free convolution; its input is blocked unless it reads the network's input.
+         * Padded by (k-1)/2 on every side, as the reference implementations pad (Torch, Caffe,
+         * PyTorch): DL4J's "Same" mode pads a strided convolution's bottom and right only (as
+         * TensorFlow does), which shifts every stride-2 output by a pixel against them.
+         */
         ConvolutionLayer conv(int kernel, int stride, int filters, double dropoutRate, boolean readsNetworkInput) {
             ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(kernel, kernel)
                     .stride(stride, stride)
+                    .convolutionMode(ConvolutionMode.Truncate)
+                    .padding((kernel - 1) / 2, (kernel - 1) / 2)
                     .nOut(filters)
                     .hasBias(false)
                     .activation(Activation.IDENTITY);

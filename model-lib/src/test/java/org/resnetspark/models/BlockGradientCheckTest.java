@@ -94,7 +94,7 @@ class BlockGradientCheckTest {
         String stem = choice.batchNorm("stem_bn", Activation.RELU, "stem_conv");
         var block = new ResNetGraph.Block("block", inWidth, innerWidth, outWidth, stride, type, 3,
                 type == BlockType.BOTTLENECK ? 3 : 2, shortcut, Dropout.NONE);
-        String out = order == Family.Order.PRE ? block.addPreActivation(graph, choice, stem)
+        String out = order == Family.Order.PRE ? block.addPreActivation(graph, choice, stem, false)
                 : block.addPostActivation(graph, choice, stem);
         graph.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), out);
         graph.addLayer("output", new OutputLayer.Builder(LossFunction.MCXENT).nOut(3)
