@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -187,15 +186,8 @@ public final class TorchCheckpoint {
         zip.closeEntry();
     }
 
-    static String typeName(Object value) {
+    private static String typeName(Object value) {
         return value == null ? "None" : value instanceof Map ? "dict" : value instanceof List ? "list"
                 : value.getClass().getSimpleName();
-    }
-
-    /** Keys sorted, for error messages that list them. */
-    static List<String> sorted(java.util.Collection<String> keys) {
-        List<String> list = new ArrayList<>(keys);
-        Collections.sort(list);
-        return list;
     }
 }

@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleException;
@@ -168,14 +170,9 @@ final class TorchPickles {
     }
 
     /** The distinct storages the tensors in {@code top} use. */
-    static List<Storage> storagesIn(Object top) {
-        List<Storage> storages = new ArrayList<>();
-        walk(top, ref -> {
-            if (!storages.contains(ref.storage())) {
-                storages.add(ref.storage());
-            }
-            return null;
-        });
+    static Set<Storage> storagesIn(Object top) {
+        Set<Storage> storages = new LinkedHashSet<>();
+        walk(top, ref -> storages.add(ref.storage()));
         return storages;
     }
 
