@@ -2,8 +2,9 @@
 """PyTorch reference modules for train-job.jar's import-weights and export-weights, and the PyTorch
 half of their fidelity tests.
 
-Each module is transcribed from published code, parameter names included, so that its state_dict
-is the one that code writes (and that its published checkpoints hold):
+Each module is transcribed from published code, parameter names and initialisation included, so
+that its state_dict is the one that code writes (and that its published checkpoints hold); the
+benchmark and training comparisons (benchmark-pytorch.py, train-pytorch.py) use them too:
 
   resnet<6n+2>, resnet<6n+2>-B  akamaster/pytorch_resnet_cifar10, resnet.py: conv1, bn1,
                                 layer1.0.conv1, ..., linear; option A pads the subsampled input with
@@ -29,6 +30,9 @@ Commands (the JUnit fidelity test runs them; they are also a way to check a file
       loads FILE into the reference module with strict=True, and compares its logits on
       DIR/images.f32 with DIR/logits.f32 and its tensors with DIR/zip.pt's; prints one JSON line,
       exits 1 when they differ by more than float rounding.
+  predict --model M --weights FILE --cifar test_batch.bin [--mean R,G,B --std R,G,B]
+      the confusion matrix (rows: true class) on a CIFAR-10 binary file, pixels scaled to [0, 1]
+      and normalised as pytorch_resnet_cifar10's trainer does.
 
 Needs Debian's python3-torch (apt-get install python3-torch).
 """
@@ -175,6 +179,9 @@ class TorchvisionResNet(nn.Module):
         self.layer4 = self._make_layer(block, 512, layers[3], stride=2)
         self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
         self.fc = nn.Linear(512 * block.expansion, num_classes)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
 
     def _make_layer(self, block, planes, blocks, stride=1):
         downsample = None
@@ -260,6 +267,11 @@ class PreactResNet(nn.Module):
         self.stage3 = self._make_stage(n_channels[1], n_channels[2], n, block, 2)
         self.bn = nn.BatchNorm2d(n_channels[2])
         self.fc = nn.Linear(n_channels[2], num_classes)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out")
+            elif isinstance(m, nn.Linear):
+                m.bias.data.zero_()
 
     @staticmethod
     def _make_stage(in_channels, out_channels, n_blocks, block, stride):
@@ -328,6 +340,11 @@ class WideResNet(nn.Module):
         self.relu = nn.ReLU(inplace=True)
         self.fc = nn.Linear(n_channels[3], num_classes)
         self.nChannels = n_channels[3]
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.normal_(m.weight, 0, (2.0 / (m.kernel_size[0] * m.kernel_size[1] * m.out_channels)) ** 0.5)
+            elif isinstance(m, nn.Linear):
+                m.bias.data.zero_()
 
     def forward(self, x):
         out = self.block3(self.block2(self.block1(self.conv1(x))))
@@ -418,6 +435,25 @@ def check(args):
     return 0 if ok else 1
 
 
+def predict(args):
+    """The reference's confusion matrix on a CIFAR binary file, normalised as its trainer does."""
+    import numpy as np
+    net = build(args.model)
+    net.load_state_dict(torch.load(args.weights), strict=True)
+    records = np.fromfile(args.cifar, dtype=np.uint8).reshape(-1, 3073)
+    labels = torch.from_numpy(records[:, 0].astype(np.int64))
+    images = torch.from_numpy(records[:, 1:].astype(np.float32) / 255).view(-1, 3, 32, 32)
+    mean = torch.tensor([float(v) for v in args.mean.split(",")]).view(1, 3, 1, 1)
+    std = torch.tensor([float(v) for v in args.std.split(",")]).view(1, 3, 1, 1)
+    predictions = logits_of(net, (images - mean) / std).argmax(1)
+    classes = net.state_dict()[[k for k in net.state_dict() if k.endswith("bias")][-1]].shape[0]
+    confusion = torch.zeros(classes, classes, dtype=torch.long)
+    for truth, guess in zip(labels.tolist(), predictions.tolist()):
+        confusion[truth, guess] += 1
+    print(json.dumps({"model": args.model, "images": len(labels),
+                      "accuracy": (predictions == labels).float().mean().item(), "confusion_matrix": confusion.tolist()}))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -430,9 +466,15 @@ def main():
     check_parser.add_argument("--model", required=True)
     check_parser.add_argument("--weights", required=True)
     check_parser.add_argument("--dir", required=True)
+    predict_parser = commands.add_parser("predict", help="the confusion matrix on a CIFAR binary file")
+    predict_parser.add_argument("--model", required=True)
+    predict_parser.add_argument("--weights", required=True)
+    predict_parser.add_argument("--cifar", required=True, help="a CIFAR-10 binary file, e.g. test_batch.bin")
+    predict_parser.add_argument("--mean", default="0.485,0.456,0.406")
+    predict_parser.add_argument("--std", default="0.229,0.224,0.225")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    return make(args) if args.command == "make" else check(args)
+    return {"make": make, "check": check, "predict": predict}[args.command](args)
 
 
 if __name__ == "__main__":

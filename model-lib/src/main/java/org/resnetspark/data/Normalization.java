@@ -118,6 +118,28 @@ public final class Normalization implements DataNormalization {
         return new Normalization(mode, shape, mean, std);
     }
 
+    /**
+     * Given per-channel statistics, in [0, 1] units: what imported weights expect (e.g. PyTorch's
+     * {@code transforms.Normalize(mean, std)} after {@code ToTensor()}).
+     */
+    public static Normalization channelMeanStd(InputShape shape, double[] channelMean, double[] channelStd) {
+        if (channelMean.length != shape.channels() || channelStd.length != shape.channels()) {
+            throw new IllegalArgumentException("Give a mean and a standard deviation for each of the " + shape.channels()
+                    + " channels, not " + channelMean.length + " and " + channelStd.length);
+        }
+        int plane = shape.height() * shape.width();
+        float[] mean = new float[shape.channels() * plane];
+        float[] std = new float[mean.length];
+        for (int c = 0; c < shape.channels(); c++) {
+            if (!(channelStd[c] > 0)) {
+                throw new IllegalArgumentException("A standard deviation must be positive, not " + channelStd[c]);
+            }
+            Arrays.fill(mean, c * plane, (c + 1) * plane, (float) channelMean[c]);
+            Arrays.fill(std, c * plane, (c + 1) * plane, (float) channelStd[c]);
+        }
+        return new Normalization(Mode.CHANNEL_MEAN_STD, shape, mean, std);
+    }
+
     public Mode mode() {
         return mode;
     }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Train, evaluate and benchmark the CIFAR ResNets on Spark with Deeplearning4j.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, SweepCommand.class, ReportCommand.class, ModelsCommand.class,
-                BenchmarkCommand.class, GenerateDataCommand.class,
+                BenchmarkCommand.class, GenerateDataCommand.class, ImportWeightsCommand.class, ExportWeightsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
