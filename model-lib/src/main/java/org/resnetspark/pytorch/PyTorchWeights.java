@@ -126,20 +126,10 @@ public final class PyTorchWeights {
                 }
             } else if (m.conf() instanceof ConvolutionLayer) {
                 TorchTensor weight = stateDict.get(key + ".weight");
-                int[] index = convIndex(weight.shape(), m.inOrder(), m.outOrder());
-                float[] ours = new float[index.length];
-                for (int i = 0; i < index.length; i++) {
-                    ours[i] = weight.values()[index[i]];
-                }
-                set(m, "W", ours);
+                set(m, "W", gather(weight.values(), convIndex(weight.shape(), m.inOrder(), m.outOrder())));
             } else {
                 TorchTensor weight = stateDict.get(key + ".weight");
-                int[] index = linearIndex(weight.shape(), m.inOrder());
-                float[] ours = new float[index.length];
-                for (int i = 0; i < index.length; i++) {
-                    ours[i] = weight.values()[index[i]];
-                }
-                set(m, "W", ours);
+                set(m, "W", gather(weight.values(), linearIndex(weight.shape(), m.inOrder())));
                 set(m, "b", stateDict.get(key + ".bias").values());
             }
         }
@@ -171,23 +161,12 @@ public final class PyTorchWeights {
                 stateDict.put(key + ".num_batches_tracked", new TorchTensor(TorchTensor.LONG, new long[0], new float[] {0}));
             } else if (m.conf() instanceof ConvolutionLayer) {
                 long[] shape = m.layer().getParam("W").shape();
-                int[] index = convIndex(shape, m.inOrder(), m.outOrder());
-                float[] ours = get(m, "W");
-                float[] torch = new float[ours.length];
-                for (int i = 0; i < index.length; i++) {
-                    torch[index[i]] = ours[i];
-                }
-                stateDict.put(key + ".weight", TorchTensor.floats(shape, torch));
+                stateDict.put(key + ".weight", TorchTensor.floats(shape,
+                        scatter(get(m, "W"), convIndex(shape, m.inOrder(), m.outOrder()))));
             } else {
                 long[] ourShape = m.layer().getParam("W").shape();
                 long[] shape = {ourShape[1], ourShape[0]};
-                int[] index = linearIndex(shape, m.inOrder());
-                float[] ours = get(m, "W");
-                float[] torch = new float[ours.length];
-                for (int i = 0; i < index.length; i++) {
-                    torch[index[i]] = ours[i];
-                }
-                stateDict.put(key + ".weight", TorchTensor.floats(shape, torch));
+                stateDict.put(key + ".weight", TorchTensor.floats(shape, scatter(get(m, "W"), linearIndex(shape, m.inOrder()))));
                 stateDict.put(key + ".bias", TorchTensor.floats(new long[] {shape[0]}, get(m, "b")));
             }
         }
@@ -361,27 +340,31 @@ public final class PyTorchWeights {
         return index;
     }
 
-    private static float[] permuted(TorchTensor tensor, int[] order) {
-        float[] values = tensor.values();
-        if (order == null) {
-            return values;
-        }
-        float[] ours = new float[values.length];
-        for (int c = 0; c < ours.length; c++) {
-            ours[c] = values[order[c]];
+    /** Ours from the reference's: element i is the reference's element {@code index[i]}. */
+    private static float[] gather(float[] reference, int[] index) {
+        float[] ours = new float[index.length];
+        for (int i = 0; i < index.length; i++) {
+            ours[i] = reference[index[i]];
         }
         return ours;
     }
 
+    /** The reference's from ours: the inverse of {@link #gather}. */
+    private static float[] scatter(float[] ours, int[] index) {
+        float[] reference = new float[ours.length];
+        for (int i = 0; i < index.length; i++) {
+            reference[index[i]] = ours[i];
+        }
+        return reference;
+    }
+
+    /** A per-channel tensor in our channel order (a null order: the same). */
+    private static float[] permuted(TorchTensor tensor, int[] order) {
+        return order == null ? tensor.values() : gather(tensor.values(), order);
+    }
+
     private static float[] unpermuted(float[] ours, int[] order) {
-        if (order == null) {
-            return ours;
-        }
-        float[] torch = new float[ours.length];
-        for (int c = 0; c < ours.length; c++) {
-            torch[order[c]] = ours[c];
-        }
-        return torch;
+        return order == null ? ours : scatter(ours, order);
     }
 
     /** Assigns row-major values to a parameter, whatever the order of DL4J's view (classifier weights are 'f'). */
