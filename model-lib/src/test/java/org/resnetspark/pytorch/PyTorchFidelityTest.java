@@ -32,7 +32,7 @@ class PyTorchFidelityTest {
     Path folder;
 
     @ParameterizedTest
-    @ValueSource(strings = {"resnet20", "resnet56", "resnet20-B", "resnet110", "preact110", "wrn-16-4", "resnet18"})
+    @ValueSource(strings = {"resnet20", "resnet56", "resnet20-B", "resnet110", "preact110", "wrn-16-4", "resnet18", "resnet50"})
     void importGivesPyTorchsLogitsAndExportLoadsBackStrictly(String model) throws Exception {
         PyTorchReference.make(model, folder);
         ResNetSpec spec = (ResNetSpec) ModelRegistry.parse(model);
