@@ -36,11 +36,12 @@ public record RunRecord(Setup setup, Outcome outcome) {
      *
      * @param data       where the images came from: what evaluate needs to read the same ones again
      * @param classNames the dataset's names of its classes, in label order (none: the labels are the names)
+     * @param initWeights the model.zip whose weights and normalisation training started from (none: He initialisation)
      */
     public record Setup(String model, String dataset, DataLocation data, List<String> classNames, long trainImages,
                         long validationImages, long seed, int workers, int batchPerWorker, int effectiveBatch,
                         int averagingFrequency, Recipe recipe, String commandLine, Versions versions, String runtime,
-                        Cluster cluster) {
+                        Cluster cluster, String initWeights) {
     }
 
     /**

@@ -12,7 +12,7 @@ final class Runs {
     static RunRecord record(String model, String dataset, RunRecord.Status status, double testError, int batch, int workers,
                             int averagingFrequency, long parameters, double totalSeconds) {
         var setup = new RunRecord.Setup(model, dataset, null, null, 50_000, 0, 42, workers, batch / workers, batch,
-                averagingFrequency, null, null, null, null, null);
+                averagingFrequency, null, null, null, null, null, null);
         var outcome = new RunRecord.Outcome(status, "2026-12-03T10:00:00Z", null, null, null, null, null, testError, 10_000L,
                 parameters, totalSeconds, null, null);
         return new RunRecord(setup, outcome);

@@ -6,8 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.resnetspark.data.BadInputException;
+import org.resnetspark.data.HadoopFileSystems;
+import org.resnetspark.data.Normalization;
+import org.resnetspark.models.NetworkOptions;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.models.ModelSpec;
 import org.resnetspark.runtime.NativeRuntime;
@@ -81,6 +88,11 @@ final class TrainCommand implements Callable<Integer> {
             + "momentum, weight decay or warmup than the run started with (recorded in run.json).")
     boolean allowRecipeChange;
 
+    @Option(names = "--init-weights", paramLabel = "URI",
+            description = "Fine-tune: start from the weights of a model.zip (one import-weights wrote, or another run's) "
+                    + "and train on the input normalisation saved in it. It must hold the --model's network.")
+    String initWeights;
+
     @Option(names = "--checkpoint-every", defaultValue = "1", description = "Epochs between checkpoints.")
     int checkpointEvery;
 
@@ -110,6 +122,9 @@ final class TrainCommand implements Callable<Integer> {
             RunFolder givenOut = out == null ? null : new RunFolder(out, sc.hadoopConfiguration());
             ParameterAveraging averaging = averaging(sc.defaultParallelism());
             DistributedData data = dataOptions.prepare(sc, splitOptions, seed, console);
+            // Before the training split's statistics are computed: a fine-tuned model brings its own.
+            INDArray initial = initWeights == null ? null
+                    : initialWeights(sc, ModelRegistry.parse(model, data.numClasses(), data.shape()), data);
             data.check();   // the executors read every file now: bad data stops the job before training
             console.println(data.summary());
             ModelSpec netSpec = ModelRegistry.parse(model, data.numClasses(), data.shape());
@@ -136,7 +151,7 @@ final class TrainCommand implements Callable<Integer> {
             console.println("run folder: " + run.root());
 
             var settings = new DistributedTraining.Settings(netSpec, recipe, averaging, seed, checkpointEvery,
-                    keepCheckpoints, trainEvalSize, resume);
+                    keepCheckpoints, trainEvalSize, resume, initial);
             DistributedTraining.Result trained;
             RunEnding ending = new RunEnding(run, started, () -> ClusterEvents.history(sc.sc()));
             try {
@@ -163,6 +178,35 @@ final class TrainCommand implements Callable<Integer> {
         }
         console.flush();
         return 0;
+    }
+
+    /**
+     * The parameters of --init-weights, checked to be the model's network; its normalisation (if
+     * it holds one) becomes the data's, since its weights expect their inputs normalised so.
+     */
+    private INDArray initialWeights(JavaSparkContext sc, ModelSpec netSpec, DistributedData data) throws IOException {
+        Path path = HadoopFileSystems.pathOf(initWeights);
+        ComputationGraph initial;
+        Normalization normalization;
+        try (var in = HadoopFileSystems.of(path, sc.hadoopConfiguration()).open(path)) {
+            var restored = ModelSerializer.restoreComputationGraphAndNormalizer(in, false);
+            initial = restored.getFirst();
+            normalization = restored.getSecond() instanceof Normalization saved ? saved : null;
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException("--init-weights " + initWeights + " is not a readable model.zip: " + e.getMessage()
+                    + ". Give a model.zip import-weights or train wrote.", e);
+        }
+        ComputationGraph fresh = netSpec.build(NetworkOptions.defaults());
+        if (!fresh.getConfiguration().getVertices().keySet().equals(initial.getConfiguration().getVertices().keySet())
+                || fresh.numParams() != initial.numParams()) {
+            throw new IllegalArgumentException("--init-weights " + initWeights + " holds another network than "
+                    + netSpec.name() + " (" + initial.numParams() + " parameters, " + netSpec.name() + " has "
+                    + fresh.numParams() + "): give the --model it is");
+        }
+        if (normalization != null) {
+            data.useNormalization(normalization);
+        }
+        return initial.params();
     }
 
     /** Workers and batch per worker from --workers, --batch, --batch-per-worker and --single-machine. */
@@ -202,7 +246,8 @@ final class TrainCommand implements Callable<Integer> {
     /** What a resumed run must share with the run it continues: otherwise it is another experiment. */
     private static final List<Setting<RunRecord.Setup>> EXPERIMENT = List.of(
             new Setting<>("model", RunRecord.Setup::model), new Setting<>("dataset", RunRecord.Setup::dataset),
-            new Setting<>("seed", RunRecord.Setup::seed), new Setting<>("effective_batch", RunRecord.Setup::effectiveBatch));
+            new Setting<>("seed", RunRecord.Setup::seed), new Setting<>("effective_batch", RunRecord.Setup::effectiveBatch),
+            new Setting<>("init_weights", RunRecord.Setup::initWeights));
     /** Recipe entries that change the experiment too, unless --allow-recipe-change (max_iterations and lr_drops may grow). */
     private static final List<Setting<RunRecord.Recipe>> RECIPE = List.of(
             new Setting<>("recipe learning_rate", RunRecord.Recipe::learningRate),
@@ -237,6 +282,6 @@ final class TrainCommand implements Callable<Integer> {
                 new RunRecord.Versions(String.valueOf(Main.class.getPackage().getImplementationVersion()), "1.0.0-M2.1",
                         sc.version(), System.getProperty("java.version")),
                 runtime, new RunRecord.Cluster(sc.master(), sc.defaultParallelism(),
-                        sc.sc().getExecutorMemoryStatus().size()));
+                        sc.sc().getExecutorMemoryStatus().size()), initWeights);
     }
 }

@@ -12,6 +12,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.resnetspark.data.Seeds;
@@ -47,9 +48,11 @@ public final class DistributedTraining {
     /**
      * @param checkpointEvery epochs between checkpoints (the last epoch always gets one)
      * @param trainEvalSize   training images (unaugmented) whose error is reported each epoch
+     * @param initialWeights  the parameters a new network starts from (fine-tuning), or null for its initialisation
      */
     public record Settings(ModelSpec model, TrainingRecipe recipe, ParameterAveraging averaging, long seed,
-                           int checkpointEvery, int keepCheckpoints, int trainEvalSize, boolean resume) {
+                           int checkpointEvery, int keepCheckpoints, int trainEvalSize, boolean resume,
+                           INDArray initialWeights) {
     }
 
     /** Thrown when the loss stops being a number; the last checkpoint stays the newest. */
@@ -162,6 +165,9 @@ public final class DistributedTraining {
                     .withSeed(settings.seed())
                     .withL2(recipe.weightDecay())
                     .withUpdater(recipe.updater(scheduleFor(warmupDone))));
+            if (settings.initialWeights() != null) {
+                net.setParams(settings.initialWeights());
+            }
             return new State(startNanos, net, 0, 0, warmupDone, 0);
         }
         var checkpoint = resumed.get().checkpoint();

@@ -1,5 +1,6 @@
 package org.resnetspark.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
@@ -60,6 +62,46 @@ class WeightsCommandsTest {
         assertTrue(export.out().contains("channel-mean-std 0.4850/0.2290 0.4560/0.2240 0.4060/0.2250"), export.out());
         String check = python("check", "--model", "resnet20", "--weights", exported.toString(), "--dir", reference.toString());
         assertTrue(check.contains("\"ok\": true"), check);
+    }
+
+    @Test
+    void trainFineTunesImportedWeightsOnTheirNormalisation() throws Exception {
+        python("make", "--model", "resnet20", "--out", dir.toString(), "--images", "1");
+        Path data = dir.resolve("cifar");
+        assertEquals(0, Cli.run("generate-data", "--dataset", "cifar10", "--out", data.toString(),
+                "--train", "64", "--test", "16").exitCode());
+        Path imported = dir.resolve("model.zip");
+        assertEquals(0, Cli.run("import-weights", "--from", dir.resolve("zip.pt").toString(), "--model", "resnet20",
+                "--out", imported.toString()).exitCode());
+        Path run = dir.resolve("run");
+        // A learning rate too small to move a float32 weight: the trained model must still be the imported one.
+        String[] train = {"train", "--model", "resnet20", "--dataset", "cifar10", "--data", data.toString(), "--workers", "2",
+                "--batch", "16", "--val-size", "16", "--epochs", "1", "--lr", "1e-12", "--train-eval-size", "16",
+                "--init-weights", imported.toString(), "--out", run.toString()};
+        var trained = Cli.run(train);
+        assertEquals(0, trained.exitCode(), trained.out() + trained.err());
+        assertTrue(trained.out().contains("normalization channel-mean-std 0.4850/0.2290 0.4560/0.2240 0.4060/0.2250"),
+                trained.out());
+
+        var before = ModelSerializer.restoreComputationGraphAndNormalizer(imported.toFile(), false);
+        var after = ModelSerializer.restoreComputationGraphAndNormalizer(run.resolve("model.zip").toFile(), false);
+        for (String layer : new String[] {"stem_conv", "stage2_block1_conv1", "stage3_block3_conv2", "output"}) {
+            assertArrayEquals(before.getFirst().getLayer(layer).getParam("W").dup().data().asFloat(),
+                    after.getFirst().getLayer(layer).getParam("W").dup().data().asFloat(), 1e-6f, layer);
+        }
+        assertEquals(before.getSecond().toString(), after.getSecond().toString());
+        assertEquals(imported.toString(), JSON.readValue(run.resolve("run.json").toFile(), Map.class).get("init_weights"));
+
+        // Resuming continues the same experiment: the same --init-weights, or it is refused.
+        List<String> withoutInitWeights = new ArrayList<>(List.of(train).subList(0, train.length - 4));
+        withoutInitWeights.addAll(List.of("--out", run.toString(), "--resume"));
+        var resumedWithout = Cli.run(withoutInitWeights.toArray(String[]::new));
+        assertTrue(resumedWithout.err().contains("init_weights was " + imported + ", now null"), resumedWithout.err());
+        assertEquals(ExitCode.USAGE.code, resumedWithout.exitCode(), resumedWithout.err());
+        var otherModel = Cli.run("train", "--model", "resnet32", "--dataset", "cifar10", "--data", data.toString(),
+                "--init-weights", imported.toString(), "--out", dir.resolve("other").toString());
+        assertTrue(otherModel.err().startsWith("Error: --init-weights " + imported + " holds another network than resnet32"),
+                otherModel.err());
     }
 
     @Test

@@ -50,7 +50,7 @@ class DistributedTrainingTest {
         TrainingRecipe recipe = new TrainingRecipe(lr, 0.9, false, 1e-4, List.of(10), maxIterations,
                 TrainingRecipe.Warmup.NONE, 0, false);
         return new DistributedTraining.Settings(ModelRegistry.parse("resnet8", 4, new InputShape(3, 8, 8)), recipe,
-                new ParameterAveraging(2, 16, 2), 11, 1, 2, 64, resume);
+                new ParameterAveraging(2, 16, 2), 11, 1, 2, 64, resume, null);
     }
 
     private static DistributedTraining.Result train(Path dir, DistributedTraining.Settings settings) throws Exception {
@@ -127,7 +127,7 @@ class DistributedTrainingTest {
         TrainingRecipe recipe = new TrainingRecipe(0.05, 0.9, false, 1e-4, List.of(), 35,
                 TrainingRecipe.Warmup.PAPER, 0, false);
         var settings = new DistributedTraining.Settings(ModelRegistry.parse("resnet8", 4, new InputShape(3, 8, 8)), recipe,
-                new ParameterAveraging(2, 16, 2), 11, 1, 2, 64, false);
+                new ParameterAveraging(2, 16, 2), 11, 1, 2, 64, false, null);
         StringWriter console = new StringWriter();
         ComputationGraph net = new DistributedTraining(sc, settings, data, new RunFolder(dir.toString(), sc.hadoopConfiguration()),
                 new PrintWriter(console)).run().net();

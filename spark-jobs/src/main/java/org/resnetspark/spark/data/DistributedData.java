@@ -87,6 +87,18 @@ public final class DistributedData implements AutoCloseable {
         test().rdd().count();
     }
 
+    /**
+     * Uses {@code given} instead of statistics of the training split: the normalisation a model
+     * being fine-tuned was trained with (its weights expect it).
+     */
+    public synchronized void useNormalization(Normalization given) {
+        if (!given.shape().equals(shape())) {
+            throw new IllegalArgumentException("The model's normalisation is for " + given.shape() + " images, but "
+                    + name() + " has " + shape() + ": fine-tune it on images of its own shape");
+        }
+        normalization = given;
+    }
+
     /** The statistics of the training split, summed on the executors (and read there, the first time). */
     public synchronized Normalization normalization() {
         if (normalization == null) {
