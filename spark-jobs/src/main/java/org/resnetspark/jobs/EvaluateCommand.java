@@ -12,9 +12,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
-import org.resnetspark.data.BadInputException;
 import org.resnetspark.data.HadoopFileSystems;
 import org.resnetspark.data.InputShape;
 import org.resnetspark.data.Normalization;
@@ -27,6 +25,7 @@ import org.resnetspark.spark.data.DistributedData;
 import org.resnetspark.spark.data.Examples;
 import org.resnetspark.training.Checkpoints;
 import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.SavedModel;
 import org.resnetspark.training.RunRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -142,16 +141,9 @@ final class EvaluateCommand implements Callable<Integer> {
     private EvaluationReport evaluate(JavaSparkContext sc, String model, Examples images, DistributedData data,
                                       int n, RunRecord.Setup trained) throws IOException {
         Path path = new Path(model);
-        ComputationGraph net;
-        Normalization normalization;
-        try (var in = HadoopFileSystems.of(path, sc.hadoopConfiguration()).open(path)) {
-            var restored = ModelSerializer.restoreComputationGraphAndNormalizer(in, false);
-            net = restored.getFirst();
-            normalization = restored.getSecond() instanceof Normalization saved ? saved : null;
-        } catch (IOException | RuntimeException e) {
-            throw new BadInputException(model + " is not a readable model (truncated, or not a model.zip or "
-                    + "checkpoint this program wrote): " + e.getMessage() + ". Give another --model-path.", e);
-        }
+        SavedModel saved = SavedModel.read(model, sc.hadoopConfiguration(), "Give another --model-path.");
+        ComputationGraph net = saved.net();
+        Normalization normalization = saved.normalization();
         if (normalization == null) {
             spec.commandLine().getErr().println("Warning: " + model + " holds no normalisation; using the training split's");
             normalization = data.normalization();

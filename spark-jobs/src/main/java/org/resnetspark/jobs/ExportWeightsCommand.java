@@ -7,14 +7,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
-import org.resnetspark.data.BadInputException;
 import org.resnetspark.data.Normalization;
 import org.resnetspark.models.ResNetSpec;
 import org.resnetspark.pytorch.PyTorchWeights;
 import org.resnetspark.pytorch.ReferenceLayout;
 import org.resnetspark.pytorch.TorchCheckpoint;
 import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.SavedModel;
 import org.resnetspark.training.RunRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,16 +47,9 @@ final class ExportWeightsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--model-path " + modelPath + " is not a model.zip, checkpoint or run folder with one");
         }
         String name = model != null ? model : modelOfRun(file);
-        ComputationGraph net;
-        Normalization normalization;
-        try {
-            var restored = ModelSerializer.restoreComputationGraphAndNormalizer(file.toFile(), false);
-            net = restored.getFirst();
-            normalization = restored.getSecond() instanceof Normalization saved ? saved : null;
-        } catch (Exception e) {
-            throw new BadInputException(file + " is not a readable model (truncated, or not a model.zip or checkpoint "
-                    + "this program wrote): " + e.getMessage() + ". Give another --model-path.", e);
-        }
+        SavedModel saved = SavedModel.read(file.toString(), new Configuration(), "Give another --model-path.");
+        ComputationGraph net = saved.net();
+        Normalization normalization = saved.normalization();
         ResNetSpec resnet = PyTorchWeights.specOf(name, net, file.toString());
         var stateDict = PyTorchWeights.stateDict(net, resnet);
         TorchCheckpoint.writeStateDict(out, stateDict);

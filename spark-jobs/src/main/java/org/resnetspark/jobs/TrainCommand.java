@@ -6,13 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.resnetspark.data.BadInputException;
-import org.resnetspark.data.HadoopFileSystems;
 import org.resnetspark.data.Normalization;
 import org.resnetspark.models.NetworkOptions;
 import org.resnetspark.models.ModelRegistry;
@@ -24,6 +21,7 @@ import org.resnetspark.spark.data.DistributedData;
 import org.resnetspark.spark.ParameterAveraging;
 import org.resnetspark.spark.SparkJobs;
 import org.resnetspark.training.RunFolder;
+import org.resnetspark.training.SavedModel;
 import org.resnetspark.training.RunLock;
 import org.resnetspark.training.RunRecord;
 import org.resnetspark.training.TrainingRecipe;
@@ -185,17 +183,10 @@ final class TrainCommand implements Callable<Integer> {
      * it holds one) becomes the data's, since its weights expect their inputs normalised so.
      */
     private INDArray initialWeights(JavaSparkContext sc, ModelSpec netSpec, DistributedData data) throws IOException {
-        Path path = HadoopFileSystems.pathOf(initWeights);
-        ComputationGraph initial;
-        Normalization normalization;
-        try (var in = HadoopFileSystems.of(path, sc.hadoopConfiguration()).open(path)) {
-            var restored = ModelSerializer.restoreComputationGraphAndNormalizer(in, false);
-            initial = restored.getFirst();
-            normalization = restored.getSecond() instanceof Normalization saved ? saved : null;
-        } catch (IOException | RuntimeException e) {
-            throw new BadInputException("--init-weights " + initWeights + " is not a readable model.zip: " + e.getMessage()
-                    + ". Give a model.zip import-weights or train wrote.", e);
-        }
+        SavedModel saved = SavedModel.read(initWeights, sc.hadoopConfiguration(),
+                "Give --init-weights a model.zip that import-weights or train wrote.");
+        ComputationGraph initial = saved.net();
+        Normalization normalization = saved.normalization();
         ComputationGraph fresh = netSpec.build(NetworkOptions.defaults());
         if (!fresh.getConfiguration().getVertices().keySet().equals(initial.getConfiguration().getVertices().keySet())
                 || fresh.numParams() != initial.numParams()) {
