@@ -57,7 +57,7 @@ ensure_jar() {
     (cd "$root" && mvn -B -q package -DskipTests) >&2
     [[ -f "$jar" ]] || die "the build did not produce $jar"
   fi
-  if ! ls /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 >/dev/null 2>&1; then
+  if [[ ! -f /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 && ! -f /usr/lib64/libjemalloc.so.2 ]]; then
     # spark-env.sh preloads it when present; without it the same run needs about twice the memory.
     echo "Note: jemalloc is not installed (Debian: apt-get install libjemalloc2); without it ND4J's native" \
       "memory is about 2x larger on this machine (BENCHMARKS.md, Zen 5: 1338 MB against 642 MB)." >&2
