@@ -42,27 +42,12 @@ public record CifarSource(CifarBinary format, List<FileSpan> files) implements I
 
     @Override
     public ImageSet read(long from, int count, Configuration hadoop) throws IOException {
-        byte[] pixels = ImageSet.allocate(shape(), count, describe());
-        int[] labels = new int[count];
-        int done = 0;
-        long fileStart = 0;
-        for (FileSpan file : files) {
-            long fileEnd = fileStart + file.records();
-            long next = from + done;
-            if (done < count && next < fileEnd) {
-                long first = next - fileStart;
-                int n = (int) Math.min(count - done, fileEnd - next);
-                try (InputStream in = DataFile.openAt(file.uri(), first * format.recordBytes(), hadoop)) {
-                    format.readRecords(in, file.uri(), first, file.records(), n, pixels, labels, done);
-                }
-                done += n;
-            }
-            fileStart = fileEnd;
-        }
-        if (done < count) {
-            throw new IllegalArgumentException("Images " + from + " to " + (from + count) + " are beyond the "
-                    + size() + " of " + describe());
-        }
-        return new ImageSet(shape(), numClasses(), pixels, labels);
+        return FilesInSequence.read(this, files.stream().map(FileSpan::records).toList(), from, count,
+                (f, first, n, pixels, labels, at) -> {
+                    FileSpan file = files.get(f);
+                    try (InputStream in = DataFile.openAt(file.uri(), first * format.recordBytes(), hadoop)) {
+                        format.readRecords(in, file.uri(), first, file.records(), n, pixels, labels, at);
+                    }
+                });
     }
 }

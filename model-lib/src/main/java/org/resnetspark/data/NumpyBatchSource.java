@@ -70,35 +70,20 @@ public record NumpyBatchSource(String format, List<Batch> files, InputShape shap
 
     @Override
     public ImageSet read(long from, int count, Configuration hadoop) throws IOException {
-        byte[] pixels = ImageSet.allocate(shape, count, describe());
-        int[] labels = new int[count];
         int imageBytes = imageBytes();
-        int done = 0;
-        long fileStart = 0;
-        for (Batch file : files) {
-            long fileEnd = fileStart + file.images();
-            long next = from + done;
-            if (done < count && next < fileEnd) {
-                int first = (int) (next - fileStart);
-                int n = (int) Math.min(count - done, fileEnd - next);
-                Contents contents = contents(file.uri(), hadoop);
-                if (contents.labels().length != file.images()) {
-                    throw new BadInputException(file.uri() + ": holds " + contents.labels().length + " images now, "
-                            + file.images() + " when the job started: it was replaced. Give the job files that "
-                            + "stay as they are.");
-                }
-                contents.images().readBytes((long) first * imageBytes, pixels, done * imageBytes, n * imageBytes,
-                        file.uri(), hadoop);
-                System.arraycopy(contents.labels(), first, labels, done, n);
-                done += n;
-            }
-            fileStart = fileEnd;
-        }
-        if (done < count) {
-            throw new IllegalArgumentException("Images " + from + " to " + (from + count) + " are beyond the "
-                    + size() + " of " + describe());
-        }
-        return new ImageSet(shape, numClasses, pixels, labels);
+        return FilesInSequence.read(this, files.stream().map(Batch::images).toList(), from, count,
+                (f, first, n, pixels, labels, at) -> {
+                    Batch file = files.get(f);
+                    Contents contents = contents(file.uri(), hadoop);
+                    if (contents.labels().length != file.images()) {
+                        throw new BadInputException(file.uri() + ": holds " + contents.labels().length + " images now, "
+                                + file.images() + " when the job started: it was replaced. Give the job files that "
+                                + "stay as they are.");
+                    }
+                    contents.images().readBytes(first * imageBytes, pixels, at * imageBytes, n * imageBytes,
+                            file.uri(), hadoop);
+                    System.arraycopy(contents.labels(), (int) first, labels, at, n);
+                });
     }
 
     /** Reads and checks one file's dictionary: everything but its images' bytes. */
