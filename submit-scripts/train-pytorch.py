@@ -14,15 +14,21 @@ the error on the first --train-eval-size training images in eval mode (running s
 augmentation, as train-job.jar's "train error"), the same images in training mode (batch
 statistics), the validation error, images per second and seconds. Then the test error.
 
+With --out FOLDER it also writes a run folder in train-job.jar's format (run.json, metrics.jsonl,
+eval.json), so that `train-job.jar report` sets the run beside ours; sweep files run it for points
+with `trainer: pytorch`. There the training loss is the last step's, as train-job.jar records it.
+
     /usr/bin/python3 submit-scripts/train-pytorch.py --model resnet20 --dataset cifar10 --data DIR --epochs 2
 Needs Debian's python3-torch (apt-get install python3-torch).
 """
 import argparse
+import datetime
 import gzip
 import importlib.util
 import json
 import os
 import pathlib
+import sys
 import time
 
 import numpy as np
@@ -97,11 +103,13 @@ def main():
     parser.add_argument("--lr", type=float, default=0.1)
     parser.add_argument("--lr-steps", default="", help="epochs after which the rate is divided by 10, e.g. 20,30")
     parser.add_argument("--val-size", type=int, default=None, help="default: 5000 or a tenth of the training images")
-    parser.add_argument("--train-eval-size", type=int, default=1000)
+    parser.add_argument("--train-eval-size", type=int, default=5000)
     parser.add_argument("--no-flip", action="store_true")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--out", type=pathlib.Path, help="also write a run folder here (run.json, metrics.jsonl, eval.json)")
     args = parser.parse_args()
+    run = RunFolder(args.out, args) if args.out else None
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -126,6 +134,10 @@ def main():
     optimiser = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=0.9, weight_decay=1e-4)
     steps = [int(s) for s in args.lr_steps.split(",") if s]
     schedule = torch.optim.lr_scheduler.MultiStepLR(optimiser, steps, 0.1)
+    steps_per_epoch = -(-len(train_x) // args.batch)
+    if run:
+        run.start(len(train_x), val_size, steps_per_epoch, steps)
+    elapsed = 0.0
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()
         net.train()
@@ -140,15 +152,73 @@ def main():
             optimiser.step()
             losses.append(loss.item())
         seconds = time.perf_counter() - start
+        elapsed += seconds
+        learning_rate = schedule.get_last_lr()[0]
         schedule.step()
-        print(json.dumps({
-            "epoch": epoch, "train_loss": round(float(np.mean(losses)), 4), "last_batch_loss": round(losses[-1], 4),
-            "train_error": error(net, probe_x, probe_y, False),
-            "train_error_batch_statistics": error(net, probe_x, probe_y, True),
-            "validation_error": error(net, val_x, val_y, False) if val_size else None,
-            "images_per_second": round(len(train_x) / seconds, 1), "seconds": round(seconds, 1)}), flush=True)
-    print(json.dumps({"test_error": error(net, test_x, test_y, False), "test_images": len(test_x),
+        line = {"epoch": epoch, "train_loss": round(float(np.mean(losses)), 4), "last_batch_loss": round(losses[-1], 4),
+                "train_error": error(net, probe_x, probe_y, False),
+                "train_error_batch_statistics": error(net, probe_x, probe_y, True),
+                "validation_error": error(net, val_x, val_y, False) if val_size else None,
+                "images_per_second": round(len(train_x) / seconds, 1), "seconds": round(seconds, 1)}
+        print(json.dumps(line), flush=True)
+        if run:
+            run.epoch(line, epoch * steps_per_epoch, learning_rate, seconds, elapsed)
+    test_error = error(net, test_x, test_y, False)
+    print(json.dumps({"test_error": test_error, "test_images": len(test_x),
                       "model": args.model, "framework": f"pytorch {torch.__version__}"}), flush=True)
+    if run:
+        parameters = sum(p.numel() for p in net.parameters())
+        run.finish(args.epochs, args.epochs * steps_per_epoch, test_error, len(test_x), parameters)
+
+
+class RunFolder:
+    """train-job.jar's run folder, as its records (RunRecord, EpochMetrics, EvaluationReport) write it."""
+
+    def __init__(self, folder, args):
+        self.folder, self.args = folder, args
+        self.started = datetime.datetime.now(datetime.timezone.utc).isoformat()
+        self.wall_start = time.perf_counter()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "metrics.jsonl").unlink(missing_ok=True)   # a run started again starts from scratch
+
+    def write(self, name, text):
+        """Under a temporary name, then renamed: a reader never sees half a file."""
+        temporary = self.folder / f".{name}.tmp"
+        temporary.write_text(text)
+        temporary.replace(self.folder / name)
+
+    def start(self, train_images, validation_images, steps_per_epoch, lr_steps):
+        a = self.args
+        self.setup = {
+            "model": a.model, "dataset": a.dataset, "data": {"uri": str(a.data)},
+            "train_images": train_images, "validation_images": validation_images, "seed": a.seed,
+            "workers": 1, "batch_per_worker": a.batch, "effective_batch": a.batch,
+            "recipe": {"learning_rate": a.lr, "base_rate": a.lr, "momentum": 0.9, "nesterov": False, "weight_decay": 1e-4,
+                       "lr_drops": [s * steps_per_epoch for s in lr_steps], "max_iterations": a.epochs * steps_per_epoch,
+                       "warmup": "none", "warmup_epochs": 0.0, "linear_scaling": False},
+            "command_line": " ".join(["train-pytorch.py"] + sys.argv[1:]),
+            "runtime": f"pytorch {torch.__version__} threads={torch.get_num_threads()}",
+        }
+        self.write("run.json", json.dumps({"status": "running", "started": self.started, **self.setup}, indent=2))
+
+    def epoch(self, line, iteration, learning_rate, seconds, elapsed):
+        record = {"epoch": line["epoch"], "iteration": iteration, "learning_rate": learning_rate,
+                  "train_loss": line["last_batch_loss"], "train_error": line["train_error"],
+                  "validation_error": line["validation_error"], "images_per_second": line["images_per_second"],
+                  "seconds": seconds, "elapsed_seconds": elapsed, "effective_batch": self.args.batch}
+        with open(self.folder / "metrics.jsonl", "a") as metrics:
+            metrics.write(json.dumps({k: v for k, v in record.items() if v is not None}) + "\n")
+
+    def finish(self, epochs, iterations, test_error, test_images, parameters):
+        self.write("eval.json", json.dumps({"model": self.args.model, "parameters": parameters, "dataset": self.args.dataset, "split": "test",
+                                            "images": test_images, "accuracy": 1 - test_error,
+                                            "error_percent": 100 * test_error}, indent=2))
+        outcome = {"status": "finished", "started": self.started,
+                   "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(), "epochs": epochs,
+                   "iterations": iterations, "test_error": test_error, "test_images": test_images,
+                   "parameters": parameters, "total_seconds": time.perf_counter() - self.wall_start,
+                   "wall_seconds": time.perf_counter() - self.wall_start}
+        self.write("run.json", json.dumps({**outcome, **self.setup}, indent=2))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.training.EpochMetrics;
@@ -30,17 +29,18 @@ public final class Report {
     }
 
     /** A column: its name in report.csv and report.md, its heading on the page (with the unit), its kind. */
-    record Column(String key, String heading, Kind kind) {
+    public record Column(String key, String heading, Kind kind) {
     }
 
-    static final List<Column> COLUMNS = List.of(
+    public static final List<Column> COLUMNS = List.of(
             new Column("run", "run", Kind.RUN),
             new Column("model", "model", Kind.SETTING),
+            new Column("trainer", "trainer", Kind.SETTING),
             new Column("dataset", "dataset", Kind.SETTING),
             new Column("status", "status", Kind.SETTING),
             new Column("test_error_%", "test error (%)", Kind.RESULT),
             new Column("best_validation_error_%", "best validation error (%)", Kind.RESULT),
-            new Column("paper_error_%", "paper's test error (%)", Kind.SETTING),
+            new Column("paper_error_%", "paper's CIFAR-10 test error (%)", Kind.SETTING),
             new Column("difference_%", "difference to paper (% points)", Kind.RESULT),
             new Column("parameters", "parameters", Kind.SETTING),
             new Column("effective_batch", "effective batch (images)", Kind.SETTING),
@@ -74,8 +74,10 @@ public final class Report {
 
     private static final String STYLE = "body{font-family:sans-serif;margin:24px;color:#222}"
             + "h1{font-size:26px;margin:0 0 14px}h2{font-size:19px;margin:30px 0 8px}"
-            + "#common{list-style:none;padding:0;margin:0 0 12px;display:flex;flex-wrap:wrap;gap:4px 22px;font-size:14px}"
-            + "#common .name{color:#666}#common .lead{font-weight:bold}"
+            + ".common{list-style:none;padding:0;margin:0 0 12px;display:flex;flex-wrap:wrap;gap:4px 22px;font-size:14px}"
+            + ".common .name{color:#666}.common .lead{font-weight:bold}"
+            + ".lead-note{max-width:70em;font-size:14px;line-height:1.4}"
+            + "section.report{border-top:2px solid #ccc;margin-top:28px}"
             + "table{border-collapse:collapse;font-size:13px}"
             + "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}"
             + "th{background:#f3f3f3;vertical-align:bottom;font-weight:600;max-width:8em}"
@@ -87,17 +89,34 @@ public final class Report {
             + ".swatch{vertical-align:middle;margin-right:6px}";
 
     private final String title;
+    private final String note;
+    /** Put before every chart's id, so that several reports can share one page (see {@link ReportPage}). */
+    private final String idPrefix;
     private final List<RunSummary> runs;
     private final List<List<String>> rows;
 
-    /** The runs in natural order of their names, so that batch-32 comes before batch-128. */
     public Report(String title, List<RunSummary> runs) {
+        this(title, null, "", runs);
+    }
+
+    /**
+     * The runs in natural order of their names, so that batch-32 comes before batch-128.
+     *
+     * @param note what the reader should know first (the question, the recipe, the paper's finding), or null
+     */
+    public Report(String title, String note, String idPrefix, List<RunSummary> runs) {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("A report needs at least one run folder");
         }
         this.title = title;
+        this.note = note;
+        this.idPrefix = idPrefix;
         this.runs = runs.stream().sorted(Comparator.comparing(RunSummary::name, Report::compareNatural)).toList();
         this.rows = this.runs.stream().map(Report::row).toList();
+    }
+
+    public String title() {
+        return title;
     }
 
     /** One row per run, in {@link #COLUMNS} order; empty strings where a value is unknown. */
@@ -107,12 +126,14 @@ public final class Report {
 
     private static List<String> row(RunSummary run) {
         Double test = percent(run.testError());
-        Double paper = PaperResults.error(run.model(), run.dataset());
-        return List.of(run.name(), run.model(), run.dataset(), run.status(), format(test),
+        // Beside any dataset's runs, as the pattern to compare with; a difference only where the data are the paper's.
+        Double paper = PaperResults.error(run.model(), "cifar10");
+        boolean averaged = run.setup().workers() > 1;
+        return List.of(run.name(), run.model(), run.trainer(), run.dataset(), run.status(), format(test),
                 format(percent(run.bestValidationError())), format(paper),
-                test != null && paper != null ? format(test - paper) : "",
+                test != null && paper != null && run.dataset().equals("cifar10") ? format(test - paper) : "",
                 integer(run.outcome().parameters()), integer(run.setup().effectiveBatch()), integer(run.setup().workers()),
-                integer(run.setup().averagingFrequency()), format(run.meanEpochSeconds()),
+                averaged ? integer(run.setup().averagingFrequency()) : "", format(run.meanEpochSeconds()),
                 format(run.meanImagesPerSecond()), format(run.outcome().totalSeconds()));
     }
 
@@ -125,7 +146,16 @@ public final class Report {
     }
 
     public String markdown() {
-        StringBuilder md = new StringBuilder("# ").append(title).append("\n\n| ").append(String.join(" | ", keys())).append(" |\n|");
+        return markdown("#");
+    }
+
+    /** The table under a heading of the given level ("#", "##"), the note below it. */
+    String markdown(String heading) {
+        StringBuilder md = new StringBuilder(heading).append(' ').append(title).append("\n\n");
+        if (note != null) {
+            md.append(note).append("\n\n");
+        }
+        md.append("| ").append(String.join(" | ", keys())).append(" |\n|");
         COLUMNS.forEach(c -> md.append(" --- |"));
         md.append('\n');
         for (List<String> row : rows) {
@@ -182,15 +212,30 @@ public final class Report {
     /** The page's figures; one with nothing to show is left out. */
     public List<Figure> figures() {
         List<Figure> figures = new ArrayList<>(List.of(trainingCurves()));
-        sweptAxis().ifPresent(axis -> figures.add(against(axis)));
+        sweptAxes().forEach(axis -> figures.add(against(axis)));
+        figures.add(errorAgainstTime());
         return figures.stream().filter(figure -> !figure.isEmpty()).toList();
+    }
+
+    /** Each run's test error against its time per epoch: what a setting costs in accuracy and buys in time. */
+    private Figure errorAgainstTime() {
+        SvgChart chart = new SvgChart(idPrefix + "error-against-time", "Test error against time per epoch", "time per epoch (s)",
+                "test error (%)");
+        List<RunSummary> measured = runs.stream().filter(run -> run.testError() != null && run.meanEpochSeconds() != null).toList();
+        if (measured.size() > 1) {
+            for (RunSummary run : measured) {
+                double[] point = {run.meanEpochSeconds(), percent(run.testError())};
+                chart.add(new SvgChart.Series(run.name(), List.<double[]>of(point), runs.indexOf(run)));
+            }
+        }
+        return new Figure(idPrefix + "error-against-time", "Accuracy against time", List.of(chart));
     }
 
     /** Loss, training error and validation error by epoch: a chart each, a line per run in the same style in all three. */
     private Figure trainingCurves() {
         List<SvgChart> charts = new ArrayList<>();
         for (Curve curve : CURVES) {
-            SvgChart chart = new SvgChart(curve.id(), curve.title(), "epoch", curve.label());
+            SvgChart chart = new SvgChart(idPrefix + curve.id(), curve.title(), "epoch", curve.label());
             for (int i = 0; i < runs.size(); i++) {
                 List<double[]> points = new ArrayList<>();
                 for (EpochMetrics epoch : runs.get(i).epochs()) {
@@ -203,28 +248,37 @@ public final class Report {
             }
             charts.add(chart);
         }
-        return new Figure("training-curves", "Training curves", charts);
+        return new Figure(idPrefix + "training-curves", "Training curves", charts);
     }
 
     /** Test error and time per epoch along an axis: a line per group of runs that agree on everything else. */
     private Figure against(Axis axis) {
-        SvgChart error = new SvgChart("test-error-by-" + axis.id(), "Test error against " + axis.name(), axis.label(),
+        SvgChart error = new SvgChart(idPrefix + "test-error-by-" + axis.id(), "Test error against " + axis.name(), axis.label(),
                 "test error (%)");
-        SvgChart time = new SvgChart("epoch-time-by-" + axis.id(), "Time per epoch against " + axis.name(), axis.label(),
+        SvgChart time = new SvgChart(idPrefix + "epoch-time-by-" + axis.id(), "Time per epoch against " + axis.name(), axis.label(),
                 "time per epoch (s)");
         int style = 0;
-        for (Map.Entry<String, List<RunSummary>> line : linesAlong(axis).entrySet()) {
+        Map<String, List<RunSummary>> lines = linesAlong(axis);
+        for (Map.Entry<String, List<RunSummary>> line : lines.entrySet()) {
             error.add(new SvgChart.Series(line.getKey(), points(line.getValue(), axis, run -> percent(run.testError())), style));
             time.add(new SvgChart.Series(line.getKey(), points(line.getValue(), axis, RunSummary::meanEpochSeconds), style));
             style++;
         }
-        return new Figure("against-" + axis.id(), "Test error and time per epoch against " + axis.name(), List.of(error, time));
+        if (axis == DEPTH) {
+            // The paper's CIFAR-10 errors of the same nets, as the pattern ours should repeat.
+            for (Map.Entry<String, List<RunSummary>> line : lines.entrySet()) {
+                error.add(new SvgChart.Series(line.getKey() + ": paper, CIFAR-10", points(line.getValue(), axis,
+                        run -> PaperResults.error(run.model(), "cifar10")), style++));
+            }
+        }
+        return new Figure(idPrefix + "against-" + axis.id(), "Test error and time per epoch against " + axis.name(),
+                List.of(error, time));
     }
 
-    /** The first axis along which some line has two or more points: one column of dots would say nothing. */
-    private Optional<Axis> sweptAxis() {
+    /** The axes along which some line has two or more points: one column of dots would say nothing. */
+    private List<Axis> sweptAxes() {
         return AXES.stream().filter(axis -> linesAlong(axis).values().stream()
-                .anyMatch(line -> line.stream().map(axis.value()).distinct().count() > 1)).findFirst();
+                .anyMatch(line -> line.stream().map(axis.value()).distinct().count() > 1)).toList();
     }
 
     /** The runs that have a value on the axis, grouped by the name of their line. */
@@ -246,6 +300,9 @@ public final class Report {
         if (varies(model)) {
             parts.add(model.apply(run));
         }
+        if (varies(RunSummary::trainer)) {
+            parts.add(run.trainer());
+        }
         if (varies(RunSummary::dataset)) {
             parts.add(run.dataset());
         }
@@ -253,6 +310,9 @@ public final class Report {
             if (other != axis && other != DEPTH && varies(other.value())) {   // the model names its depth already
                 parts.add(other.name() + " " + integer(other.value().apply(run)));
             }
+        }
+        if (varies(Report::linearScaling)) {
+            parts.add(linearScaling(run) ? "linear scaling" : "no linear scaling");
         }
         return parts.isEmpty() ? "all runs" : String.join(", ", parts);
     }
@@ -272,6 +332,10 @@ public final class Report {
         }
         points.sort(Comparator.comparingDouble(p -> p[0]));
         return points;
+    }
+
+    private static boolean linearScaling(RunSummary run) {
+        return run.setup().recipe() != null && run.setup().recipe().linearScaling();
     }
 
     /** The number of layers of a registry model, or null for a name the registry does not know. */
@@ -295,19 +359,32 @@ public final class Report {
 
     /** A self-contained page: no scripts, no external files; fits a laptop screen 1280 px wide. */
     public String html() {
-        StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<meta name=\"viewport\" content=\"width=device-width\"><title>").append(SvgChart.escape(title))
-                .append("</title>\n<style>").append(STYLE).append("</style></head><body>\n<h1>").append(SvgChart.escape(title))
-                .append("</h1>\n");
+        return page(title, body("h1"));
+    }
+
+    /** An HTML page around {@code body}, with the report's style. */
+    static String page(String title, String body) {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width\"><title>" + SvgChart.escape(title)
+                + "</title>\n<style>" + STYLE + "</style></head><body>\n" + body + "</body></html>\n";
+    }
+
+    /** The report without the page around it: its title as a {@code heading} element, the note, settings, table and figures. */
+    String body(String heading) {
+        StringBuilder html = new StringBuilder("<").append(heading).append(">").append(SvgChart.escape(title))
+                .append("</").append(heading).append(">\n");
+        if (note != null) {
+            html.append("<p class=\"lead-note\">").append(SvgChart.escape(note)).append("</p>\n");
+        }
         Map<String, String> common = commonSettings();
         if (!common.isEmpty()) {
-            html.append("<ul id=\"common\"><li class=\"lead\">Common to all runs:</li>");
+            html.append("<ul id=\"").append(idPrefix).append("common\" class=\"common\"><li class=\"lead\">Common to all runs:</li>");
             common.forEach((name, value) -> html.append("<li><span class=\"name\">").append(SvgChart.escape(name))
                     .append("</span> ").append(SvgChart.escape(value)).append("</li>"));
             html.append("</ul>\n");
         }
         List<Column> columns = tableColumns();
-        html.append("<table id=\"runs\"><thead><tr>");
+        html.append("<table id=\"").append(idPrefix).append("runs\" class=\"runs\"><thead><tr>");
         columns.forEach(c -> html.append("<th>").append(SvgChart.escape(c.heading())).append("</th>"));
         html.append("</tr></thead><tbody>\n");
         for (List<String> row : rows) {
@@ -325,7 +402,7 @@ public final class Report {
             html.append("<p class=\"note\">Paper: ").append(SvgChart.escape(PaperResults.SOURCES)).append(".</p>\n");
         }
         figures().forEach(figure -> html.append(figure.render()));
-        return html.append("</body></html>\n").toString();
+        return html.toString();
     }
 
     /** Compares digits as numbers: batch-32 before batch-128. */

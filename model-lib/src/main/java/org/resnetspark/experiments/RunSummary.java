@@ -36,6 +36,12 @@ public record RunSummary(String name, RunRecord run, List<EpochMetrics> epochs) 
         return Objects.requireNonNullElse(setup().dataset(), "?");
     }
 
+    /** Who trained the run: this project, or PyTorch (submit-scripts/train-pytorch.py, which names itself in the runtime). */
+    public String trainer() {
+        String runtime = Objects.requireNonNullElse(setup().runtime(), "");
+        return runtime.startsWith("pytorch") ? "PyTorch " + runtime.split(" ")[1] : "resnet-spark";
+    }
+
     public String status() {
         return outcome().status() == null ? "?" : outcome().status().toString();
     }

@@ -25,6 +25,8 @@ public final class RunFolder {
     public static final String CHECKPOINTS = "checkpoints";
     /** The final model on the test split (or the split evaluate was asked for). */
     public static final String EVAL = "eval.json";
+    /** A sweep's folder: the sweep file as it ran (name, title, note, base, points, axes). */
+    public static final String SWEEP = "sweep.json";
 
     /** The evaluation of one of several models (e.g. {@code epoch-000012.zip}) evaluated together. */
     public static String evalOf(String modelFileName) {

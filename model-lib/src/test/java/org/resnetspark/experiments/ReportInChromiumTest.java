@@ -62,11 +62,12 @@ class ReportInChromiumTest {
                 RunRecord.Status.FINISHED, 0.08 + batch / 2000.0, batch, workers, 5, 272474, 20000.0 / batch / workers), epochs);
     }
 
-    /** Runs that differ in every setting: all fifteen columns stay in the table. */
+    /** Runs that differ in every setting (PyTorch trained one): all sixteen columns stay in the table. */
     private static RunSummary unlikeRun(String model, String dataset, RunRecord.Status status, int batch, int workers,
                                         int averaging) {
+        RunRecord record = Runs.record(model, dataset, status, 0.0812, batch, workers, averaging, 123456789L / batch, 123456.78);
         return new RunSummary("a-rather-long-run-name-for-" + model + "_batch-" + batch + "_workers-" + workers,
-                Runs.record(model, dataset, status, 0.0812, batch, workers, averaging, 123456789L / batch, 123456.78),
+                workers == 1 ? Runs.with(record, null, "pytorch 1.13.0a0 threads=2") : record,
                 List.of(Runs.epoch(1, 1.5, 0.2, 0.1234, 12345.67, 12345.67)));
     }
 
@@ -83,13 +84,14 @@ class ReportInChromiumTest {
 
         String dom = renderedWithWidth(page, dir);
         for (String id : List.of("training-loss", "training-error", "validation-error", "test-error-by-effective-batch",
-                "epoch-time-by-effective-batch")) {
+                "epoch-time-by-effective-batch", "test-error-by-workers", "epoch-time-by-workers", "error-against-time")) {
             assertTrue(dom.contains("<svg id=\"" + id + "\""), id + " not rendered: " + dom.substring(0, Math.min(400, dom.length())));
         }
         assertFalse(dom.contains("by-depth"), "every run is resnet20");
-        assertEquals(8 * 3 + 2 * 2, count(dom, "<polyline class=\"series\" data-name=\"[^\"]+\" points=\"[0-9., ]+\""),
-                "a line per run in each of the three curve charts, a line per worker count in the two charts against batch");
-        assertEquals(8 + 2, count(dom, "<li><svg class=\"swatch\""), "each legend names its series once");
+        assertEquals(8 * 3 + 2 * 2 + 4 * 2, count(dom, "<polyline class=\"series\" data-name=\"[^\"]+\" points=\"[0-9., ]+\""),
+                "a line per run in each of the three curve charts, a line per worker count in the two charts against batch, "
+                        + "a line per batch in the two against workers (a run's point against its time has no line)");
+        assertEquals(8 + 2 + 4 + 8, count(dom, "<li><svg class=\"swatch\""), "each legend names its series once");
         assertTrue(scrollWidth(dom) <= LAPTOP_WIDTH, "the page scrolls sideways: " + scrollWidth(dom) + " px");
 
         Path png = dir.resolve("report.png");

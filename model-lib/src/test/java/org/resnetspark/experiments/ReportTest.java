@@ -31,25 +31,28 @@ class ReportTest {
         return run("batch-" + batch, "resnet20", testError, batch, 0.5, 0.3, 0.2);
     }
 
-    private final Report depth = new Report("depth", List.of(
+    private final List<RunSummary> depthRuns = List.of(
             run("a", "resnet20", 0.09, 128, 0.5, 0.3, 0.1),
             run("b", "resnet56", 0.07, 64, 0.6, 0.2, 0.08),
-            run("c", "plain20", 0.12, 32, 0.7, 0.4)));
+            run("c", "plain20", 0.12, 32, 0.7, 0.4));
+    private final Report depth = new Report("depth", depthRuns);
 
     // Listed as a sweep folder lists them: batch-128 before batch-32.
-    private final Report batchSweep = new Report("batch", List.of(batchRun(128, 0.11), batchRun(32, 0.09), batchRun(64, 0.10)));
+    private final List<RunSummary> batchRuns = List.of(batchRun(128, 0.11), batchRun(32, 0.09), batchRun(64, 0.10));
+    private final Report batchSweep = new Report("batch", batchRuns);
 
     @Test
     void tableHasOurNumbersThePapersAndTheDifference() {
         List<String> row = depth.rows().get(0);
-        assertEquals(List.of("a", "resnet20", "cifar10", "finished", "9.00", "10.00", "8.75", "0.25", "269722", "128", "2",
-                "5", "14.00", "500.00", "100.00"), row);
-        assertEquals("", depth.rows().get(2).get(6), "no published number for plain20 in Table 6");
+        assertEquals(List.of("a", "resnet20", "resnet-spark", "cifar10", "finished", "9.00", "10.00", "8.75", "0.25", "269722",
+                "128", "2", "5", "14.00", "500.00", "100.00"), row);
+        assertEquals("", depth.rows().get(2).get(7), "no published number for plain20 in Table 6");
         String csv = depth.csv();
-        assertTrue(csv.startsWith("run,model,dataset,status,test_error_%,best_validation_error_%,paper_error_%,difference_%,"
+        assertTrue(csv.startsWith("run,model,trainer,dataset,status,test_error_%,best_validation_error_%,paper_error_%,difference_%,"
                 + "parameters,effective_batch,workers,averaging_frequency,seconds_per_epoch,images_per_second,total_seconds\n"), csv);
         assertEquals(4, csv.strip().split("\n").length);
-        assertTrue(depth.markdown().contains("| b | resnet56 | cifar10 | finished | 7.00 | 8.00 | 6.97 | 0.03 |"), depth.markdown());
+        assertTrue(depth.markdown().contains("| b | resnet56 | resnet-spark | cifar10 | finished | 7.00 | 8.00 | 6.97 | 0.03 |"),
+                depth.markdown());
     }
 
     @Test
@@ -61,15 +64,16 @@ class ReportTest {
 
     @Test
     void settingsEveryRunSharesAreListedOnceAboveTheTable() {
-        assertEquals(Map.of("model", "resnet20", "dataset", "cifar10", "status", "finished", "paper's test error (%)", "8.75",
-                "parameters", "269722", "workers", "2", "averaging frequency (iterations)", "5"), batchSweep.commonSettings());
+        assertEquals(Map.of("model", "resnet20", "trainer", "resnet-spark", "dataset", "cifar10", "status", "finished",
+                "paper's CIFAR-10 test error (%)", "8.75", "parameters", "269722", "workers", "2", "averaging frequency (iterations)", "5"),
+                batchSweep.commonSettings());
         // The batch differs, so it stays; results stay.
         assertEquals(List.of("run", "effective_batch", "test_error_%", "best_validation_error_%", "difference_%",
                 "seconds_per_epoch", "images_per_second", "total_seconds"), keys(batchSweep.tableColumns()));
 
         String html = batchSweep.html();
-        assertTrue(html.contains("<ul id=\"common\">") && html.contains("<span class=\"name\">model</span> resnet20</li>"), html);
-        String table = html.substring(html.indexOf("<table id=\"runs\">"), html.indexOf("</table>"));
+        assertTrue(html.contains("<ul id=\"common\" class=\"common\">") && html.contains("<span class=\"name\">model</span> resnet20</li>"), html);
+        String table = html.substring(html.indexOf("<table id=\"runs\" class=\"runs\">"), html.indexOf("</table>"));
         assertEquals(List.of("run", "effective batch (images)", "test error (%)", "best validation error (%)",
                 "difference to paper (% points)", "time per epoch (s)", "throughput (images/s)", "total time (s)"), headings(table));
         assertFalse(table.contains(">resnet20<"), "the shared model is not repeated in every row");
@@ -80,14 +84,15 @@ class ReportTest {
     void settingsThatDifferComeBeforeTheResults() {
         assertEquals(List.of("run", "model", "paper_error_%", "effective_batch", "test_error_%", "best_validation_error_%",
                 "difference_%", "seconds_per_epoch", "images_per_second", "total_seconds"), keys(depth.tableColumns()));
-        assertEquals(Map.of("dataset", "cifar10", "status", "finished", "parameters", "269722", "workers", "2",
-                "averaging frequency (iterations)", "5"), depth.commonSettings());
+        assertEquals(Map.of("trainer", "resnet-spark", "dataset", "cifar10", "status", "finished", "parameters", "269722",
+                "workers", "2", "averaging frequency (iterations)", "5"), depth.commonSettings());
     }
 
     @Test
     void aBatchSweepHasOneChartPerQuestionAndNoDepthChart() {
         List<Figure> figures = batchSweep.figures();
-        assertEquals(List.of("training-curves", "against-effective-batch"), figures.stream().map(Figure::id).toList());
+        assertEquals(List.of("training-curves", "against-effective-batch", "error-against-time"),
+                figures.stream().map(Figure::id).toList());
         assertEquals(List.of("training-loss", "training-error", "validation-error"), chartIds(figures.get(0)));
         assertEquals(List.of("test-error-by-effective-batch", "epoch-time-by-effective-batch"), chartIds(figures.get(1)));
         assertEquals(List.of("batch-32", "batch-64", "batch-128"), names(figures.get(0).legend()),
@@ -125,16 +130,18 @@ class ReportTest {
                 run("c", "plain20", 0.12, 128, 0.7)));
         Figure byDepth = depthSweep.figures().get(1);
         assertEquals(List.of("test-error-by-depth", "epoch-time-by-depth"), chartIds(byDepth));
-        assertEquals(List.of("resnet", "plain"), names(byDepth.legend()));
+        assertEquals(List.of("resnet", "plain", "resnet: paper, CIFAR-10"), names(byDepth.legend()),
+                "the paper's line beside ours; plain nets have no published number");
         List<SvgChart.Series> lines = byDepth.charts().get(0).series();
         assertEquals(List.of(20.0, 56.0), lines.get(0).points().stream().map(p -> p[0]).toList());
         assertEquals(1, lines.get(1).points().size(), "plain20 alone");
+        assertEquals(List.of(8.75, 6.97), lines.get(2).points().stream().map(p -> p[1]).toList(), "Table 6");
         assertTrue(depthSweep.html().contains(">depth (layers)</text>"));
 
         Report oneDepthEach = new Report("no line", List.of(run("a", "resnet20", 0.09, 128, 0.5), run("c", "plain56", 0.12, 128, 0.7)));
-        assertEquals(List.of("training-curves"), oneDepthEach.figures().stream().map(Figure::id).toList(),
+        assertEquals(List.of("training-curves", "error-against-time"), oneDepthEach.figures().stream().map(Figure::id).toList(),
                 "two families with one depth each: nothing to show against depth");
-        assertEquals(List.of("training-curves"), depth.figures().stream().map(Figure::id).toList(),
+        assertEquals(List.of("training-curves", "error-against-time"), depth.figures().stream().map(Figure::id).toList(),
                 "resnet20 and resnet56 at different batch sizes: no line holds everything else fixed");
     }
 
@@ -152,6 +159,65 @@ class ReportTest {
         assertEquals("0.5", SvgChart.label(0.5));
         assertEquals("0.3", SvgChart.label(0.1 + 0.2));
         assertEquals("25", SvgChart.label(25));
+    }
+
+    /** A Fashion-MNIST run of a workers-and-batch question, by this project or by PyTorch (which names itself in the runtime). */
+    private static RunSummary fashionRun(String name, String runtime, int workers, boolean linearScaling, int batch, double testError,
+                                         double secondsPerEpoch) {
+        RunRecord record = Runs.record("resnet20", "fashion-mnist", RunRecord.Status.FINISHED, testError, batch, workers, 5, 272474,
+                100.0);
+        var recipe = new RunRecord.Recipe(0.1, 0.1, 0.9, false, 1e-4, List.of(), 4300, "none", 0, linearScaling);
+        return new RunSummary(name, Runs.with(record, recipe, runtime),
+                List.of(Runs.epoch(1, 0.5, 0.1, 0.1, secondsPerEpoch, 55_000 / secondsPerEpoch)));
+    }
+
+    @Test
+    void otherDatasetsShowThePapersCifarNumberWithoutADifferenceAndOneWorkerHasNoAveragingFrequency() {
+        Report fashion = new Report("fashion", List.of(fashionRun("ours", null, 1, false, 128, 0.06, 80),
+                fashionRun("pytorch", "pytorch 1.13.0a0 threads=2", 1, false, 128, 0.061, 100)));
+        List<String> ours = fashion.rows().get(0);
+        List<String> keys = Report.COLUMNS.stream().map(Report.Column::key).toList();
+        assertEquals("8.75", ours.get(keys.indexOf("paper_error_%")), "the pattern to compare with");
+        assertEquals("", ours.get(keys.indexOf("difference_%")), "another dataset: no difference to CIFAR-10's number");
+        assertEquals("", ours.get(keys.indexOf("averaging_frequency")), "one worker averages nothing");
+        assertEquals(List.of("resnet-spark", "PyTorch 1.13.0a0"), fashion.rows().stream().map(r -> r.get(keys.indexOf("trainer"))).toList());
+        assertTrue(fashion.html().contains("paper&#39;s CIFAR-10 test error (%)") || fashion.html().contains("paper's CIFAR-10 test error (%)"));
+
+        Figure cost = fashion.figures().get(fashion.figures().size() - 1);
+        assertEquals("error-against-time", cost.id());
+        List<SvgChart.Series> points = cost.charts().get(0).series();
+        assertEquals(List.of("ours", "pytorch"), names(points), "a point per run, in the runs' colours");
+        assertEquals(100.0, points.get(1).points().get(0)[0], 1e-9);
+        assertEquals(6.1, points.get(1).points().get(0)[1], 1e-9);
+    }
+
+    @Test
+    void linesAlongTheBatchTellLinearScalingApart() {
+        Report batch = new Report("batch", List.of(fashionRun("b64", null, 2, false, 64, 0.07, 90),
+                fashionRun("b256", null, 2, false, 256, 0.08, 70), fashionRun("b64-ls", null, 2, true, 64, 0.065, 90),
+                fashionRun("b256-ls", null, 2, true, 256, 0.075, 70)));
+        Figure byBatch = batch.figures().get(1);
+        assertEquals("against-effective-batch", byBatch.id());
+        assertEquals(List.of("no linear scaling", "linear scaling"), names(byBatch.legend()));
+        assertEquals(2, byBatch.charts().get(0).series().get(1).points().size());
+    }
+
+    @Test
+    void aPageOfSectionsKeepsEachSectionsTableAndChartsApart() {
+        ReportPage page = new ReportPage("Results", "All on Fashion-MNIST.", List.of(
+                new Report("1. Depth", "Deeper plain nets train worse.", "s1-", depthRuns),
+                new Report("2. Batch", null, "s2-", batchRuns)));
+        String html = page.html();
+        assertTrue(html.contains("<h1>Results</h1>") && html.contains("<h2>1. Depth</h2>") && html.contains("<h2>2. Batch</h2>"), html);
+        assertTrue(html.contains("<p class=\"lead-note\">Deeper plain nets train worse.</p>"));
+        for (String id : List.of("s1-runs", "s2-runs", "s1-training-loss", "s2-training-loss", "s2-test-error-by-effective-batch")) {
+            assertEquals(1, html.split("id=\"" + id + "\"", -1).length - 1, id + " once on the page");
+        }
+        String[] csv = page.csv().split("\n");
+        assertTrue(csv[0].startsWith("section,run,model,"), csv[0]);
+        assertEquals(1 + 3 + 3, csv.length, "one header, then every run of both sections");
+        assertTrue(csv[4].startsWith("\"2. Batch\",batch-32,"), csv[4]);
+        assertTrue(page.markdown().contains("## 1. Depth\n\nDeeper plain nets train worse."), page.markdown());
     }
 
     /** The points and colour of a series' line in one chart. */

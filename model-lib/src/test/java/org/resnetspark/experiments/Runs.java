@@ -18,6 +18,14 @@ final class Runs {
         return new RunRecord(setup, outcome);
     }
 
+    /** The record with another recipe and runtime (a PyTorch run names itself in the runtime: "pytorch 1.13.0 threads=2"). */
+    static RunRecord with(RunRecord record, RunRecord.Recipe recipe, String runtime) {
+        var s = record.setup();
+        return new RunRecord(new RunRecord.Setup(s.model(), s.dataset(), s.data(), s.classNames(), s.trainImages(),
+                s.validationImages(), s.seed(), s.workers(), s.batchPerWorker(), s.effectiveBatch(), s.averagingFrequency(), recipe,
+                s.commandLine(), s.versions(), runtime, s.cluster(), s.initWeights()), record.outcome());
+    }
+
     static EpochMetrics epoch(int epoch, double trainLoss, double trainError, Double validationError, double seconds,
                               double imagesPerSecond) {
         return new EpochMetrics(epoch, 100L * epoch, 0.1, trainLoss, trainError, validationError, imagesPerSecond, seconds,

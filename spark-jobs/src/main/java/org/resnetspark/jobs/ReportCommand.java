@@ -9,7 +9,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.resnetspark.data.BadInputException;
 import org.resnetspark.data.HadoopDeadlines;
 import org.resnetspark.experiments.Report;
+import org.resnetspark.experiments.ReportPage;
 import org.resnetspark.experiments.RunSummary;
+import org.resnetspark.experiments.Sweep;
 import org.resnetspark.training.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +35,10 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--title", defaultValue = "ResNet runs", description = "The report's title.")
     String title;
 
+    @Option(names = "--sections", description = "Each FOLDER its own section with its own table and charts, titled by its "
+            + "sweep file's title (or the folder's name) with the sweep's note: one question per section.")
+    boolean sections;
+
     @Spec
     CommandSpec spec;
 
@@ -40,7 +46,23 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Configuration hadoop = HadoopDeadlines.configuration();
         RunFolder target = new RunFolder(out != null ? out : folders.get(0), hadoop);
-        writeReport(title, folders, target, hadoop, spec.commandLine().getOut());
+        PrintWriter console = spec.commandLine().getOut();
+        if (!sections) {
+            writeReport(title, folders, target, hadoop, console);
+            return 0;
+        }
+        List<Report> reports = new ArrayList<>();
+        for (String folder : folders) {
+            RunFolder sweepFolder = new RunFolder(folder, hadoop);
+            Sweep sweep = sweepFolder.exists(RunFolder.SWEEP) ? Sweep.parse(sweepFolder.readString(RunFolder.SWEEP), folder) : null;
+            String heading = sweep == null ? sweepFolder.root().getName() : sweep.title() != null ? sweep.title() : sweep.name();
+            reports.add(new Report(heading, sweep == null ? null : sweep.note(), "s" + (reports.size() + 1) + "-",
+                    readRuns(List.of(folder), hadoop, console)));
+        }
+        ReportPage page = new ReportPage(title, null, reports);
+        write(target, page.html(), page.csv(), page.markdown());
+        console.printf("report of %d sections: %s (and report.csv, report.md)%n", reports.size(), target.resolve("report.html"));
+        console.flush();
         return 0;
     }
 
@@ -50,6 +72,21 @@ final class ReportCommand implements Callable<Integer> {
      */
     static void writeReport(String title, List<String> folders, RunFolder target, Configuration hadoop, PrintWriter console)
             throws IOException {
+        List<RunSummary> runs = readRuns(folders, hadoop, console);
+        Report report = new Report(title, runs);
+        write(target, report.html(), report.csv(), report.markdown());
+        console.printf("report of %d runs: %s (and report.csv, report.md)%n", runs.size(), target.resolve("report.html"));
+        console.flush();
+    }
+
+    private static void write(RunFolder target, String html, String csv, String markdown) throws IOException {
+        target.writeString("report.html", html);
+        target.writeString("report.csv", csv);
+        target.writeString("report.md", markdown);
+    }
+
+    /** Every readable run below {@code folders}; the damaged ones are named in a warning. */
+    private static List<RunSummary> readRuns(List<String> folders, Configuration hadoop, PrintWriter console) throws IOException {
         List<String> runFolders = new ArrayList<>();
         for (String folder : folders) {
             RunFolder candidate = new RunFolder(folder, hadoop);
@@ -79,11 +116,6 @@ final class ReportCommand implements Callable<Integer> {
             throw new BadInputException("No readable run in " + folders + ": " + String.join(" ", damaged));
         }
         damaged.forEach(message -> console.println("Warning: left out of the report: " + message));
-        Report report = new Report(title, runs);
-        target.writeString("report.html", report.html());
-        target.writeString("report.csv", report.csv());
-        target.writeString("report.md", report.markdown());
-        console.printf("report of %d runs: %s (and report.csv, report.md)%n", runs.size(), target.resolve("report.html"));
-        console.flush();
+        return runs;
     }
 }

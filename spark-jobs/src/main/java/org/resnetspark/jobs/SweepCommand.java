@@ -51,9 +51,9 @@ final class SweepCommand implements Callable<Integer> {
         RunFolder root = new RunFolder(out != null ? out : "runs/" + sweep.name(), hadoop);
         List<Sweep.Point> points = sweep.points();
         for (Sweep.Point point : points) {
-            checkOptions(sweep.trainArguments(point, root.resolve(point.folder()).toString()), point);
+            checkOptions(sweep, point, root.resolve(point.folder()).toString());
         }
-        root.writeString("sweep.json", sweep.toJson());
+        root.writeString(RunFolder.SWEEP, sweep.toJson());
         console.printf("sweep %s: %d points into %s%n", sweep.name(), points.size(), root.root());
 
         List<String> failed = new ArrayList<>();
@@ -64,10 +64,15 @@ final class SweepCommand implements Callable<Integer> {
             String uri = root.resolve(point.folder()).toString();
             RunFolder run = new RunFolder(uri, hadoop);
             String state = state(run);
-            List<String> arguments = new ArrayList<>(List.of("train"));
-            arguments.addAll(sweep.trainArguments(point, uri));
-            if (state.equals("partial")) {
-                arguments.add("--resume");
+            List<String> arguments = new ArrayList<>();
+            if (sweep.byPyTorch(point)) {
+                arguments.addAll(PyTorchPoint.command(sweep, point, uri));   // no resume: a partial run starts again
+            } else {
+                arguments.add("train");
+                arguments.addAll(sweep.trainArguments(point, uri));
+                if (state.equals("partial")) {
+                    arguments.add("--resume");
+                }
             }
             console.printf("[%d/%d] %s: %s%n", done, points.size(), point.folder(),
                     state.equals("finished") ? "finished, skipped" : (state.equals("partial") ? "resuming: " : "running: ")
@@ -76,14 +81,14 @@ final class SweepCommand implements Callable<Integer> {
             if (dryRun || state.equals("finished")) {
                 continue;
             }
-            int code = Main.run(arguments.toArray(String[]::new));
+            int code = sweep.byPyTorch(point) ? PyTorchPoint.run(arguments, console) : Main.run(arguments.toArray(String[]::new));
             if (code != 0) {
                 failed.add(point.folder() + " (exit " + code + ")");
                 worstCode = Math.max(worstCode, code);
             }
         }
         if (!dryRun) {
-            ReportCommand.writeReport(sweep.name(), List.of(root.root().toString()), root, hadoop, console);
+            ReportCommand.writeReport(sweep.title() != null ? sweep.title() : sweep.name(), List.of(root.root().toString()), root, hadoop, console);
         }
         console.flush();
         if (!failed.isEmpty()) {
@@ -95,10 +100,25 @@ final class SweepCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A point's train options, parsed as train parses them: a typo in the sweep file stops it before any run. */
-    private void checkOptions(List<String> trainArguments, Sweep.Point point) {
+    /**
+     * A point's options, parsed as train parses them (or as train-pytorch.py takes them): a typo in the
+     * sweep file stops it before any run.
+     */
+    private void checkOptions(Sweep sweep, Sweep.Point point, String uri) {
+        if (sweep.byPyTorch(point)) {
+            try {
+                PyTorchPoint.command(sweep, point, uri);
+                return;
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ", " + e.getMessage());
+            }
+        }
+        if (!sweep.trainer(point).equals("train-job")) {
+            throw new IllegalArgumentException(file + ", point " + point.folder() + ": trainer '" + sweep.trainer(point)
+                    + "' is not known; use train-job (the default) or pytorch");
+        }
         List<String> arguments = new ArrayList<>(List.of("train"));
-        arguments.addAll(trainArguments);
+        arguments.addAll(sweep.trainArguments(point, uri));
         try {
             new CommandLine(new Main()).parseArgs(arguments.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,5 +76,63 @@ class SweepCommandTest {
             assertTrue(run.err().contains("point model-resnet8") && run.err().contains("--batch-size"), run.err());
             assertFalse(Files.exists(dir.resolve("sweep/model-resnet8")), "nothing ran");
         }
+    }
+
+    @Test
+    void pytorchTrainsItsPointsIntoRunFoldersThatTheReportSetsBesideOurs(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("fashion");
+        Cli.Run generated = Cli.run("generate-data", "--dataset", "fashion-mnist", "--out", data.toString(), "--train", "96",
+                "--test", "20", "--gzip");
+        assertEquals(0, generated.exitCode(), generated.err());
+        Path file = dir.resolve("parity.yaml");
+        Files.writeString(file, """
+                name: parity
+                title: Parity with PyTorch
+                note: The same network and recipe, trained by each.
+                base: {model: resnet8, dataset: fashion-mnist, data: %s, epochs: 1, batch: 16, val-size: 16, train-eval-size: 16}
+                points:
+                  - {trainer: pytorch, threads: 1}
+                  - {single-machine: true}
+                """.formatted(data));
+        Path out = dir.resolve("sweep");
+        Cli.Run sweep = Cli.run("sweep", file.toString(), "--out", out.toString());
+        assertEquals(0, sweep.exitCode(), sweep.out() + sweep.err());
+        assertTrue(sweep.out().contains("[1/2] trainer-pytorch_threads-1: running: /") && sweep.out().contains("train-pytorch.py"),
+                sweep.out());
+        String pytorchRun = Files.readString(out.resolve("trainer-pytorch_threads-1/run.json"));
+        assertTrue(pytorchRun.contains("\"status\": \"finished\"") && pytorchRun.contains("\"runtime\": \"pytorch "), pytorchRun);
+        assertTrue(Files.exists(out.resolve("trainer-pytorch_threads-1/eval.json")));
+
+        String[] csv = Files.readString(out.resolve("report.csv")).split("\n");
+        assertEquals(3, csv.length, String.join("\n", csv));
+        int trainer = List.of(csv[0].split(",")).indexOf("trainer");
+        int parameters = List.of(csv[0].split(",")).indexOf("parameters");
+        assertTrue(csv[1].split(",")[trainer].startsWith("resnet-spark") && csv[2].split(",")[trainer].startsWith("PyTorch"),
+                String.join("\n", csv));
+        assertEquals(csv[1].split(",")[parameters], csv[2].split(",")[parameters], "the same network on one channel");
+
+        Cli.Run page = Cli.run("report", "--sections", out.toString(), "--title", "Results", "--out", dir.resolve("page").toString());
+        assertEquals(0, page.exitCode(), page.out() + page.err());
+        String html = Files.readString(dir.resolve("page/report.html"));
+        assertTrue(html.contains("<h2>Parity with PyTorch</h2>") && html.contains("The same network and recipe, trained by each."), html);
+        assertTrue(Files.readString(dir.resolve("page/report.csv")).startsWith("section,run,"));
+    }
+
+    @Test
+    void aPyTorchPointWithAnOptionPyTorchDoesNotTakeIsRefusedBeforeAnyRun(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, """
+                name: bad
+                base: {model: resnet8, dataset: fashion-mnist, data: /nowhere, epochs: 1}
+                points:
+                  - {trainer: pytorch, workers: 2}
+                  - {trainer: caffe}
+                """);
+        Cli.Run run = Cli.run("sweep", file.toString(), "--out", dir.resolve("sweep").toString());
+        assertEquals(2, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("trained by PyTorch, which does not take 'workers'"), run.err());
+        Files.writeString(file, Files.readString(file).replace("  - {trainer: pytorch, workers: 2}\n", ""));
+        Cli.Run unknown = Cli.run("sweep", file.toString(), "--out", dir.resolve("sweep").toString());
+        assertTrue(unknown.err().contains("trainer 'caffe' is not known"), unknown.err());
     }
 }
