@@ -30,10 +30,11 @@ public record ParameterAveraging(int workers, int batchPerWorker, int averagingF
      * restart at every averaging round. {@code splitSeed} fixes how DL4J cuts the RDD into
      * averaging rounds (by default it draws from the clock, so no two runs train alike). The RDD
      * must already hold one balanced partition per worker (as {@code SparkTrainingSet} makes it):
-     * DL4J's own repartitioning shuffles, and a shuffle's order varies from run to run.
+     * DL4J's own repartitioning shuffles, and a shuffle's order varies from run to run. Its workers
+     * continue the iteration count (see {@link CountingTrainingMaster}): schedules depend on it.
      */
     public ParameterAveragingTrainingMaster trainingMaster(long splitSeed) {
-        return new ParameterAveragingTrainingMaster.Builder(workers, batchPerWorker)
+        var builder = new ParameterAveragingTrainingMaster.Builder(workers, batchPerWorker)
                 .rngSeed(splitSeed)
                 .batchSizePerWorker(batchPerWorker)
                 .averagingFrequency(averagingFrequency)
@@ -43,7 +44,7 @@ public record ParameterAveraging(int workers, int batchPerWorker, int averagingF
                 // them; serialised (its default) every round deserialised the whole epoch.
                 .storageLevel(StorageLevel.MEMORY_ONLY())
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .repartionData(Repartition.Never)
-                .build();
+                .repartionData(Repartition.Never);
+        return new CountingTrainingMaster(builder);
     }
 }

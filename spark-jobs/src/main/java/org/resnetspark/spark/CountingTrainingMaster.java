@@ -1,0 +1,65 @@
+package org.resnetspark.spark;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+/**
+ * DL4J's parameter averaging, with workers that continue the network's iteration and epoch counts.
+ * DL4J's worker builds its network from {@code ComputationGraphConfiguration.clone()}, which does
+ * not copy the counts: every round's workers started at iteration 0, so a schedule by iteration
+ * (the learning-rate drops, a linear warmup) never got past its first values and the rate stayed
+ * at the base rate for the whole run. The driver keeps the counts (DL4J adds the averaging
+ * frequency after each round); each round's workers now start from them.
+ */
+final class CountingTrainingMaster extends ParameterAveragingTrainingMaster {
+
+    CountingTrainingMaster(Builder builder) {
+        super(builder);
+    }
+
+    @Override
+    public ParameterAveragingTrainingWorker getWorkerInstance(SparkComputationGraph graph) {
+        ParameterAveragingTrainingWorker worker = super.getWorkerInstance(graph);
+        ComputationGraphConfiguration conf = graph.getNetwork().getConfiguration();
+        worker.addHook(new StartCountsAt(conf.getIterationCount(), conf.getEpochCount()));
+        return worker;
+    }
+
+    /** Runs on a worker before each of its steps: the first one sets the counts its network lost. */
+    record StartCountsAt(int iteration, int epoch) implements TrainingHook {
+
+        @Override
+        public void preUpdate(DataSet minibatch, Model model) {
+            setCounts(model);
+        }
+
+        @Override
+        public void preUpdate(MultiDataSet minibatch, Model model) {
+            setCounts(model);
+        }
+
+        private void setCounts(Model model) {
+            ComputationGraphConfiguration conf = ((ComputationGraph) model).getConfiguration();
+            // Later steps count on from here: only a network still at the clone's 0 is set.
+            if (conf.getIterationCount() < iteration) {
+                conf.setIterationCount(iteration);
+                conf.setEpochCount(epoch);
+            }
+        }
+
+        @Override
+        public void postUpdate(DataSet minibatch, Model model) {
+        }
+
+        @Override
+        public void postUpdate(MultiDataSet minibatch, Model model) {
+        }
+    }
+}
