@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Train, evaluate and benchmark the CIFAR ResNets on Spark with Deeplearning4j.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, SweepCommand.class, ReportCommand.class, ModelsCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, SweepCommand.class, ReportCommand.class, ScalingModelCommand.class, ModelsCommand.class,
                 BenchmarkCommand.class, GenerateDataCommand.class, ImportWeightsCommand.class, ExportWeightsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

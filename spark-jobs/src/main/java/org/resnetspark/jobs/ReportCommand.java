@@ -86,7 +86,7 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     /** Every readable run below {@code folders}; the damaged ones are named in a warning. */
-    private static List<RunSummary> readRuns(List<String> folders, Configuration hadoop, PrintWriter console) throws IOException {
+    static List<RunSummary> readRuns(List<String> folders, Configuration hadoop, PrintWriter console) throws IOException {
         List<String> runFolders = new ArrayList<>();
         for (String folder : folders) {
             RunFolder candidate = new RunFolder(folder, hadoop);
