@@ -17,7 +17,8 @@ fi
 if ! command -v mvn >/dev/null 2>&1; then
   missing+=(maven)
 fi
-if ! ls /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 >/dev/null 2>&1; then
+# Either place will do (ls of both fails when one is missing, and it reinstalled every time).
+if [[ ! -e /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 && ! -e /usr/lib64/libjemalloc.so.2 ]]; then
   missing+=(libjemalloc2)
 fi
 if [[ "${1:-}" == "--for-tests" ]] && ! command -v chromium >/dev/null 2>&1; then
