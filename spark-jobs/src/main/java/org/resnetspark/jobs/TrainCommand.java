@@ -113,7 +113,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         RunLock lock = null;
-        try (JavaSparkContext sc = SparkJobs.start("train " + model)) {
+        // Known before Spark starts when given: a single worker in local mode gets every core.
+        int knownWorkers = singleMachine ? 1 : workers != null ? workers : 0;
+        try (JavaSparkContext sc = SparkJobs.start("train " + model, knownWorkers)) {
             String runtime = NativeRuntime.start();
             console.println("runtime: " + runtime);
             // Opened before the data is read, so that a missing s3a:// connector fails at once.

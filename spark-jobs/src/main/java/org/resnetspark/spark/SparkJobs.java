@@ -32,6 +32,16 @@ public final class SparkJobs {
     }
 
     public static JavaSparkContext start(String appName) {
+        return start(appName, 0);
+    }
+
+    /**
+     * A context for a job that runs {@code workers} long tasks at once (0: as many as Spark has
+     * slots). In local mode with fewer workers than slots, each task gets the cores of the slots
+     * left over (spark.task.cpus, unless set): a --single-machine run on local[*] trained on one
+     * core of two, as OpenMP threads are cores over slots (see TaskThreads).
+     */
+    public static JavaSparkContext start(String appName, int workers) {
         // dl4j-spark's training statistics would otherwise ask an NTP server (no network on clusters behind firewalls).
         System.setProperty("org.deeplearning4j.spark.time.TimeSource",
                 System.getProperty("org.deeplearning4j.spark.time.TimeSource",
@@ -41,6 +51,10 @@ public final class SparkJobs {
             // The executor is this JVM, whose class path spark-submit already gave the jars; shipped
             // anyway, each run copied the 373 MB jar into Spark's local folder, left behind by a kill -9.
             conf.remove("spark.jars");
+            int cpus = cpusPerTask(conf, workers, Runtime.getRuntime().availableProcessors());
+            if (cpus > 0) {
+                conf.set("spark.task.cpus", String.valueOf(cpus));
+            }
         }
         JavaSparkContext sc = new JavaSparkContext(conf);
         // An unreachable or silent hdfs:// or s3a:// endpoint fails in seconds, not never.
@@ -48,5 +62,15 @@ public final class SparkJobs {
         // Lost executors and failed tasks are logged as they happen (a run that survived a lost worker says so).
         ClusterEvents.install(sc.sc());
         return sc;
+    }
+
+    /** spark.task.cpus for {@code workers} tasks in local mode when fewer than the slots; 0 to leave it. */
+    static int cpusPerTask(SparkConf conf, int workers, int cores) {
+        String master = conf.get("spark.master", "");
+        if (!master.startsWith("local") || workers <= 0 || conf.contains("spark.task.cpus")) {
+            return 0;
+        }
+        int slots = TaskThreads.localSlots(master, cores);
+        return workers < slots ? slots / workers : 0;
     }
 }

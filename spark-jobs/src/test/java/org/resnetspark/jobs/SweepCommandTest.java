@@ -135,4 +135,12 @@ class SweepCommandTest {
         Cli.Run unknown = Cli.run("sweep", file.toString(), "--out", dir.resolve("sweep").toString());
         assertTrue(unknown.err().contains("trainer 'caffe' is not known"), unknown.err());
     }
+
+    @Test
+    void pytorchRunsWithoutOurAllocatorAndWithTheSameOpenMpSettings() {
+        java.util.Map<String, String> environment = new java.util.HashMap<>(java.util.Map.of(
+                "LD_PRELOAD", "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "OMP_WAIT_POLICY", "ACTIVE", "HOME", "/root"));
+        PyTorchPoint.setEnvironment(environment);
+        assertEquals(java.util.Map.of("OMP_WAIT_POLICY", "PASSIVE", "GOMP_SPINCOUNT", "100000", "HOME", "/root"), environment);
+    }
 }

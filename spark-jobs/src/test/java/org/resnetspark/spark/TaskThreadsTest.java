@@ -23,6 +23,18 @@ class TaskThreadsTest {
     }
 
     @Test
+    void aSingleWorkerInLocalModeGetsEveryCore() {
+        assertEquals(2, SparkJobs.cpusPerTask(new SparkConf().setMaster("local[*]"), 1, 2), "--single-machine on local[*]");
+        assertEquals(0, SparkJobs.cpusPerTask(new SparkConf().setMaster("local[*]"), 2, 2), "a worker per slot: as it is");
+        assertEquals(2, SparkJobs.cpusPerTask(new SparkConf().setMaster("local[4]"), 2, 8));
+        assertEquals(0, SparkJobs.cpusPerTask(new SparkConf().setMaster("local[*]"), 0, 2), "workers not known yet");
+        assertEquals(0, SparkJobs.cpusPerTask(new SparkConf().setMaster("local[2]").set("spark.task.cpus", "1"), 1, 2), "the user's");
+        assertEquals(0, SparkJobs.cpusPerTask(new SparkConf().setMaster("spark://host:7077"), 1, 2));
+        assertEquals(2, TaskThreads.forConf(new SparkConf().setMaster("local[*]").set("spark.task.cpus", "2"), 2),
+                "and the task's OpenMP threads follow");
+    }
+
+    @Test
     void theThreadCountBelongsToTheCallingThreadOfNd4jsOpenMp() throws Exception {
         NativeRuntime.configure();
         Nd4j.create(1); // loads ND4J, and with it the libgomp it links
