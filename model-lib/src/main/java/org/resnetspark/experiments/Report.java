@@ -59,8 +59,9 @@ public final class Report {
     private static final List<Axis> AXES = List.of(DEPTH,
             new Axis("effective-batch", "effective batch", "effective batch (images)", run -> (double) run.setup().effectiveBatch()),
             new Axis("workers", "workers", "workers", run -> (double) run.setup().workers()),
+            // One worker averages nothing: its frequency is no setting of the run.
             new Axis("averaging-frequency", "averaging frequency", "averaging frequency (iterations)",
-                    run -> (double) run.setup().averagingFrequency()));
+                    run -> run.setup().workers() > 1 ? (double) run.setup().averagingFrequency() : null));
 
     /** A metric of metrics.jsonl, charted against the epoch; scale 100 turns a fraction into %. */
     private record Curve(String id, String title, Function<EpochMetrics, Double> value, String label, double scale) {
@@ -308,7 +309,10 @@ public final class Report {
         }
         for (Axis other : AXES) {
             if (other != axis && other != DEPTH && varies(other.value())) {   // the model names its depth already
-                parts.add(other.name() + " " + integer(other.value().apply(run)));
+                Double value = other.value().apply(run);
+                if (value != null) {
+                    parts.add(other.name() + " " + integer(value));
+                }
             }
         }
         if (varies(Report::linearScaling)) {
@@ -317,8 +321,9 @@ public final class Report {
         return parts.isEmpty() ? "all runs" : String.join(", ", parts);
     }
 
+    /** Two or more values among the runs that have one (a one-worker run has no averaging frequency). */
     private boolean varies(Function<RunSummary, ?> setting) {
-        return runs.stream().map(setting).distinct().count() > 1;
+        return runs.stream().map(setting).filter(java.util.Objects::nonNull).distinct().count() > 1;
     }
 
     private static List<double[]> points(List<RunSummary> runs, Axis axis, Function<RunSummary, Double> y) {
