@@ -102,6 +102,11 @@ public record Sweep(String name, String title, String note, Map<String, Object> 
         return value == null ? null : String.valueOf(value).strip();
     }
 
+    /** What a report calls the sweep: its title, else its name. */
+    public String heading() {
+        return title != null ? title : name;
+    }
+
     public String toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", name);

@@ -55,7 +55,7 @@ final class ReportCommand implements Callable<Integer> {
         for (String folder : folders) {
             RunFolder sweepFolder = new RunFolder(folder, hadoop);
             Sweep sweep = sweepFolder.exists(RunFolder.SWEEP) ? Sweep.parse(sweepFolder.readString(RunFolder.SWEEP), folder) : null;
-            String heading = sweep == null ? sweepFolder.root().getName() : sweep.title() != null ? sweep.title() : sweep.name();
+            String heading = sweep == null ? sweepFolder.root().getName() : sweep.heading();
             reports.add(new Report(heading, sweep == null ? null : sweep.note(), "s" + (reports.size() + 1) + "-",
                     readRuns(List.of(folder), hadoop, console)));
         }

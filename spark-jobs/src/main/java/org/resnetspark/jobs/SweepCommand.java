@@ -88,7 +88,7 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         if (!dryRun) {
-            ReportCommand.writeReport(sweep.title() != null ? sweep.title() : sweep.name(), List.of(root.root().toString()), root, hadoop, console);
+            ReportCommand.writeReport(sweep.heading(), List.of(root.root().toString()), root, hadoop, console);
         }
         console.flush();
         if (!failed.isEmpty()) {
