@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import org.resnetspark.models.ModelRegistry;
 import org.resnetspark.training.EpochMetrics;
@@ -59,9 +60,8 @@ public final class Report {
     private static final List<Axis> AXES = List.of(DEPTH,
             new Axis("effective-batch", "effective batch", "effective batch (images)", run -> (double) run.setup().effectiveBatch()),
             new Axis("workers", "workers", "workers", run -> (double) run.setup().workers()),
-            // One worker averages nothing: its frequency is no setting of the run.
             new Axis("averaging-frequency", "averaging frequency", "averaging frequency (iterations)",
-                    run -> run.setup().workers() > 1 ? (double) run.setup().averagingFrequency() : null));
+                    run -> averagingFrequency(run) == null ? null : (double) averagingFrequency(run)));
 
     /** A metric of metrics.jsonl, charted against the epoch; scale 100 turns a fraction into %. */
     private record Curve(String id, String title, Function<EpochMetrics, Double> value, String label, double scale) {
@@ -125,16 +125,20 @@ public final class Report {
         return rows;
     }
 
+    /** One worker averages nothing: its frequency is no setting of the run (null). */
+    private static Integer averagingFrequency(RunSummary run) {
+        return run.setup().workers() > 1 ? run.setup().averagingFrequency() : null;
+    }
+
     private static List<String> row(RunSummary run) {
         Double test = percent(run.testError());
         // Beside any dataset's runs, as the pattern to compare with; a difference only where the data are the paper's.
         Double paper = PaperResults.error(run.model(), "cifar10");
-        boolean averaged = run.setup().workers() > 1;
         return List.of(run.name(), run.model(), run.trainer(), run.dataset(), run.status(), format(test),
                 format(percent(run.bestValidationError())), format(paper),
                 test != null && paper != null && run.dataset().equals("cifar10") ? format(test - paper) : "",
                 integer(run.outcome().parameters()), integer(run.setup().effectiveBatch()), integer(run.setup().workers()),
-                averaged ? integer(run.setup().averagingFrequency()) : "", format(run.meanEpochSeconds()),
+                averagingFrequency(run) == null ? "" : integer(averagingFrequency(run)), format(run.meanEpochSeconds()),
                 format(run.meanImagesPerSecond()), format(run.outcome().totalSeconds()));
     }
 
@@ -323,7 +327,7 @@ public final class Report {
 
     /** Two or more values among the runs that have one (a one-worker run has no averaging frequency). */
     private boolean varies(Function<RunSummary, ?> setting) {
-        return runs.stream().map(setting).filter(java.util.Objects::nonNull).distinct().count() > 1;
+        return runs.stream().map(setting).filter(Objects::nonNull).distinct().count() > 1;
     }
 
     private static List<double[]> points(List<RunSummary> runs, Axis axis, Function<RunSummary, Double> y) {
