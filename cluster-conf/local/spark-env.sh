@@ -18,4 +18,6 @@ for jemalloc in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemallo
 done
 # In local mode the driver is the only JVM: its heap is run.sh's DRIVER_MEMORY (train.sh
 # --driver-memory), and ND4J's arrays live off-heap beside it, capped by default at the heap's size.
-# To cap them yourself: DRIVER_JAVA_OPTIONS="-Dorg.bytedeco.javacpp.maxbytes=8g".
+# To cap them yourself: DRIVER_JAVA_OPTIONS="-Dorg.bytedeco.javacpp.maxbytes=8g". JavaCPP's check of
+# the whole process's size (maxphysicalbytes) is off unless given, as it costs a /proc read per array
+# (NativeRuntime); to have it: DRIVER_JAVA_OPTIONS="-Dorg.bytedeco.javacpp.maxphysicalbytes=12g".

@@ -18,6 +18,8 @@ class NativeRuntimeTest {
         assertTrue(description.contains("layer-helpers=on"), description);
         assertTrue(description.contains("onednn=on"), description);
         assertTrue(description.contains("OMP_WAIT_POLICY=PASSIVE"), description);
+        // The test JVMs set JavaCPP's memory guard (pom.xml, 10G): a value the user gives is kept.
+        assertTrue(description.contains("memory-guard=10240MB"), description);
         boolean loadedFromChosenBuild = Loader.getLoadedLibraries().values().stream()
                 .anyMatch(path -> path.contains("libjnind4jcpu") && path.contains("linux-x86_64" + build + "/"));
         assertTrue(loadedFromChosenBuild, "libjnind4jcpu loaded from: " + Loader.getLoadedLibraries());

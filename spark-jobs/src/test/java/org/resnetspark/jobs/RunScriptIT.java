@@ -133,6 +133,8 @@ class RunScriptIT {
         assertFalse(result.output().contains("very large size"), "the executors read the images: " + result.output());
         assertTrue(result.output().contains("native-build=linux-x86_64-onednn"), result.output());
         assertTrue(result.output().contains("onednn=on"), result.output());
+        // Not given one, a run leaves JavaCPP's per-allocation memory check off (NativeRuntime).
+        assertTrue(result.output().contains("memory-guard=off"), result.output());
         assertTrue(Files.size(out.resolve("model.zip")) > 10_000, result.output());
     }
 
