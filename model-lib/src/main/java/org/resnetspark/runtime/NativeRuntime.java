@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *       operations free every step in fragmented arenas, about 2x the resident memory.</li>
  *   <li>Turns JavaCPP's guard on the process's resident memory off unless it is set
  *       ({@value #MAX_PHYSICAL_BYTES}): the guard reads {@code /proc/self/statm} at every native
- *       allocation, and ND4J makes one for every array's shape, about 4,500 in a ResNet-20 step:
- *       5% of the training thread's time (AMD EPYC Zen 5). Memory stays bounded by the heap,
+ *       allocation, and ND4J makes one for every array's shape, about 4,400 in a plain-20 step:
+ *       2.5-5% of the training thread's time (AMD EPYC Zen 5, BENCHMARKS.md). Memory stays bounded by the heap,
  *       JavaCPP's {@code maxbytes} and the machine; cluster-conf sets the guard on executors,
  *       where a container's limit is better met by a GC than by a kill.</li>
  *   <li>CPU, once ND4J is loaded ({@link #start()}): one OpenBLAS thread. Only small products
