@@ -22,6 +22,7 @@ public interface ModelSpec {
     default ComputationGraph build(NetworkOptions options) {
         ComputationGraph net = new ComputationGraph(configuration(options));
         net.init();
+        org.resnetspark.training.InPlaceUpdater.install(net);
         return net;
     }
 }

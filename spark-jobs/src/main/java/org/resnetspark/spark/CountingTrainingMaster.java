@@ -9,6 +9,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.resnetspark.training.InPlaceUpdater;
 
 /**
  * DL4J's parameter averaging, with workers that continue the network's iteration and epoch counts.
@@ -16,7 +17,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * not copy the counts: every round's workers started at iteration 0, so a schedule by iteration
  * (the learning-rate drops, a linear warmup) never got past its first values and the rate stayed
  * at the base rate for the whole run. The driver keeps the counts (DL4J adds the averaging
- * frequency after each round); each round's workers now start from them.
+ * frequency after each round); each round's workers now start from them. The workers' networks
+ * also get {@link InPlaceUpdater}, as the single-process ones do.
  */
 final class CountingTrainingMaster extends ParameterAveragingTrainingMaster {
 
@@ -29,7 +31,30 @@ final class CountingTrainingMaster extends ParameterAveragingTrainingMaster {
         ParameterAveragingTrainingWorker worker = super.getWorkerInstance(graph);
         ComputationGraphConfiguration conf = graph.getNetwork().getConfiguration();
         worker.addHook(new StartCountsAt(conf.getIterationCount(), conf.getEpochCount()));
+        worker.addHook(new UseInPlaceUpdater());
         return worker;
+    }
+
+    /** Runs on a worker before each of its steps: the first one gives the round's new network the updater. */
+    record UseInPlaceUpdater() implements TrainingHook {
+
+        @Override
+        public void preUpdate(DataSet minibatch, Model model) {
+            InPlaceUpdater.install((ComputationGraph) model);
+        }
+
+        @Override
+        public void preUpdate(MultiDataSet minibatch, Model model) {
+            InPlaceUpdater.install((ComputationGraph) model);
+        }
+
+        @Override
+        public void postUpdate(DataSet minibatch, Model model) {
+        }
+
+        @Override
+        public void postUpdate(MultiDataSet minibatch, Model model) {
+        }
     }
 
     /** Runs on a worker before each of its steps: the first one sets the counts its network lost. */
