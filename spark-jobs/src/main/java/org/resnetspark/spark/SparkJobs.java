@@ -17,9 +17,9 @@ public final class SparkJobs {
 
     public static SparkConf conf(String appName) {
         SparkConf conf = new SparkConf().setAppName(appName);
-        // ND4J arrays through Kryo need ND4J's registrator.
+        // ND4J arrays through Kryo need ND4J's registrations; ours copies their bytes in bulk.
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-        conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        conf.setIfMissing("spark.kryo.registrator", ArrayKryoRegistrator.class.getName());
         // Training tasks are long and CPU-bound: run them where a slot is free, now.
         conf.setIfMissing("spark.locality.wait", "0");
         conf.setIfMissing("spark.plugins", NativeRuntimePlugin.class.getName());

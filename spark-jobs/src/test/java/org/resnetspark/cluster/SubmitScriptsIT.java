@@ -202,7 +202,7 @@ class SubmitScriptsIT {
         assertEquals(0, syntax.waitFor());
         Properties conf = sparkDefaults(cluster);
         assertEquals("org.apache.spark.serializer.KryoSerializer", conf.getProperty("spark.serializer"));
-        assertEquals("org.nd4j.kryo.Nd4jRegistrator", conf.getProperty("spark.kryo.registrator"));
+        assertEquals("org.resnetspark.spark.ArrayKryoRegistrator", conf.getProperty("spark.kryo.registrator"));
         assertEquals("0", conf.getProperty("spark.locality.wait"));
         assertEquals("org.resnetspark.spark.NativeRuntimePlugin", conf.getProperty("spark.plugins"));
         assertEquals("PASSIVE", conf.getProperty("spark.executorEnv.OMP_WAIT_POLICY"));
