@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J tells its own gradient from one computed elsewhere by object identity, and a graph's
  * gradient object hands out a fresh reshaped view of the network's gradient array every time, so
  * DL4J 1.0.0-M2.1 always takes the "external gradient" path: at every step it builds two new
- * views per parameter variable (about 130 in ResNet-20) to apply L2 and a new list of views to
+ * views per parameter variable (97 in ResNet-20) to apply L2 and a new list of views to
  * divide by the batch size. That was 2.6% of the training thread's time on ResNet-20 (async-profiler,
  * Zen 5). This updater recognises the network's own gradient by its memory and lets DL4J use the
  * views it built once. Same operations on the same memory: the parameters come out bit-identical.
