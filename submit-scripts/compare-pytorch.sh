@@ -4,20 +4,23 @@
 # both alike. Prints every run as a JSON line (with peak_rss_mb), then the medians and the median
 # per-round ratios.
 #
-#   submit-scripts/compare-pytorch.sh [--model M] [--batch B] [--iterations I] [--rounds N] [--inference]
+#   submit-scripts/compare-pytorch.sh [--model M] [--batch B] [--iterations I] [--warmup-steps W] [--rounds N] [--inference]
 # M: resnet<6n+2> (option A), resnet<6n+2>-B (projections) or wrn-<6n+4>-<k>; default resnet20-B.
+# W: untimed steps before the timed ones, both sides (default 5; the JVM's compiler needs about 60
+# steps to reach the speed of a long training run, PyTorch about 2).
 # Check first that nothing else runs (uptime, pgrep java): another process halves any figure.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-rounds=3 model=resnet20-B batch=128 iterations=20 mode=()
+rounds=3 model=resnet20-B batch=128 iterations=20 warmup=5 mode=()
 while (($#)); do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --model) model="$2"; shift 2 ;;
     --batch) batch="$2"; shift 2 ;;
     --iterations) iterations="$2"; shift 2 ;;
+    --warmup-steps) warmup="$2"; shift 2 ;;
     --inference) mode=(--inference); shift ;;
-    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,9 +51,9 @@ measure() {
     "$line" "$framework" "$rss" | tee -a "$results"
 }
 for ((round = 1; round <= rounds; round++)); do
-  measure dl4j "$here/run.sh" benchmark --model "$model" --batch "$batch" --iterations "$iterations" "${mode[@]}" --json
+  measure dl4j "$here/run.sh" benchmark --model "$model" --batch "$batch" --iterations "$iterations" --warmup-steps "$warmup" "${mode[@]}" --json
   measure pytorch /usr/bin/python3 "$here/benchmark-pytorch.py" --model "$model" --batch "$batch" \
-    --iterations "$iterations" "${mode[@]}"
+    --iterations "$iterations" --warmup-steps "$warmup" "${mode[@]}"
 done
 
 /usr/bin/python3 - "$results" <<'PY'
