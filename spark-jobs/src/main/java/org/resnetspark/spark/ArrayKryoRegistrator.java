@@ -13,9 +13,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * ND4J's Kryo registrations, with ND4J's arrays written as their raw bytes in bulk copies. ND4J's
- * own serializer goes element by element through a DataOutputStream (about 20 ns a byte), and
- * parameter averaging moves the parameters and the updater state through Kryo several times a
- * round: the broadcast to the workers, each worker's result, and reading both back.
+ * own serializer goes element by element through a DataOutputStream (20 ns a byte until the JIT
+ * compiles it, 2.5 after; these copies 0.5-1, BENCHMARKS.md), and parameter averaging moves the
+ * parameters and the updater state through Kryo several times a round: the broadcast to the
+ * workers, each worker's result, and reading both back.
  * The bytes are in the machine's order, as the drivers and executors of one cluster share it.
  */
 public class ArrayKryoRegistrator extends Nd4jRegistrator {
