@@ -198,7 +198,7 @@ public class FusedBatchNormLayer extends BatchNormalization {
      * DL4J's update of the running statistics, written as gradients its no-op updater subtracts:
      * mean - (decay * mean + (1 - decay) * batchMean), and for log10(std) the matching difference.
      * A loop over the channels in double: as ND4J operations it was about 15 small native calls
-     * per layer and step, 3% of a ResNet-20 step's serial time (async-profiler, Zen 5).
+     * per layer and step, 3% of ResNet-20's training thread (async-profiler, Zen 5).
      */
     private void runningStatisticsGradient(Gradient gradient, long channels) {
         double decay = layerConf().getDecay();
