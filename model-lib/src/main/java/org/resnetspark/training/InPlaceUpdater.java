@@ -21,11 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class InPlaceUpdater extends ComputationGraphUpdater {
 
-    private final ComputationGraph network;
-
     private InPlaceUpdater(ComputationGraph network, INDArray updaterState) {
         super(network, updaterState);
-        this.network = network;
     }
 
     /**
@@ -57,8 +54,8 @@ public final class InPlaceUpdater extends ComputationGraphUpdater {
      * memory: ND4J wraps the same memory in a new buffer object for each view).
      */
     boolean isNetworksOwn(INDArray array) {
-        INDArray own = network.getFlattenedGradients();
-        return own != null && array.data().address() == own.data().address() && array.offset() == own.offset()
+        INDArray own = getFlattenedGradientsView();
+        return array.data().address() == own.data().address() && array.offset() == own.offset()
                 && array.length() == own.length() && array.dataType() == own.dataType();
     }
 

@@ -1,10 +1,15 @@
 package org.resnetspark.spark;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.util.Arrays;
 import org.nd4j.kryo.Nd4jRegistrator;
 import org.nd4j.kryo.Nd4jSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -34,8 +39,6 @@ public class ArrayKryoRegistrator extends Nd4jRegistrator {
      */
     static final class RawBytes extends Serializer<INDArray> {
 
-        /** Bytes copied through the heap at a time, so that a large array needs no equally large byte[]. */
-        private static final int CHUNK = 1 << 16;
         private final Nd4jSerializer nd4j = new Nd4jSerializer();
 
         @Override
@@ -55,12 +58,10 @@ public class ArrayKryoRegistrator extends Nd4jRegistrator {
             if (dense.isEmpty()) {
                 return;
             }
-            ByteBuffer bytes = elementBytes(dense);
-            byte[] chunk = new byte[Math.min(CHUNK, bytes.remaining())];
-            while (bytes.hasRemaining()) {
-                int n = Math.min(chunk.length, bytes.remaining());
-                bytes.get(chunk, 0, n);
-                output.writeBytes(chunk, 0, n);
+            try {
+                Channels.newChannel(output).write(elementBytes(dense));
+            } catch (IOException e) {
+                throw new KryoException(e);
             }
         }
 
@@ -79,11 +80,16 @@ public class ArrayKryoRegistrator extends Nd4jRegistrator {
                 return array;
             }
             ByteBuffer bytes = elementBytes(array);
-            byte[] chunk = new byte[Math.min(CHUNK, bytes.remaining())];
-            while (bytes.hasRemaining()) {
-                int n = Math.min(chunk.length, bytes.remaining());
-                input.readBytes(chunk, 0, n);
-                bytes.put(chunk, 0, n);
+            // Not closed: that would close Kryo's input, which later objects still read.
+            ReadableByteChannel channel = Channels.newChannel(input);
+            try {
+                while (bytes.hasRemaining()) {
+                    if (channel.read(bytes) < 0) {
+                        throw new KryoException("the stream ended inside an array of shape " + Arrays.toString(shape));
+                    }
+                }
+            } catch (IOException e) {
+                throw new KryoException(e);
             }
             return array;
         }
