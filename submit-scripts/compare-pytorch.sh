@@ -6,12 +6,13 @@
 #
 #   submit-scripts/compare-pytorch.sh [--model M] [--batch B] [--iterations I] [--warmup-steps W] [--rounds N] [--inference]
 # M: resnet<6n+2> (option A), resnet<6n+2>-B (projections) or wrn-<6n+4>-<k>; default resnet20-B.
-# W: untimed steps before the timed ones, both sides (default 5; the JVM's compiler needs about 60
-# steps to reach the speed of a long training run, PyTorch about 2).
+# W: untimed steps before the timed ones, both sides. Default 60 (and 30 timed): the JVM's compiler
+# needs about 60 steps to reach the speed a training run of thousands of steps has, PyTorch about 2.
+# --warmup-steps 5 --iterations 20 times the first seconds of a run instead (BENCHMARKS.md has both).
 # Check first that nothing else runs (uptime, pgrep java): another process halves any figure.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-rounds=3 model=resnet20-B batch=128 iterations=20 warmup=5 mode=()
+rounds=3 model=resnet20-B batch=128 iterations=30 warmup=60 mode=()
 while (($#)); do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -20,7 +21,7 @@ while (($#)); do
     --iterations) iterations="$2"; shift 2 ;;
     --warmup-steps) warmup="$2"; shift 2 ;;
     --inference) mode=(--inference); shift ;;
-    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
