@@ -49,15 +49,15 @@ public class ArrayKryoRegistrator extends Nd4jRegistrator {
                 nd4j.write(kryo, output, array);
                 return;
             }
-            INDArray dense = isDense(array) ? array : array.dup('c');
-            output.writeString(dense.dataType().name());
-            output.writeInt(dense.rank(), true);
-            for (long size : dense.shape()) {
+            output.writeString(array.dataType().name());
+            output.writeInt(array.rank(), true);
+            for (long size : array.shape()) {
                 output.writeLong(size, true);
             }
-            if (dense.isEmpty()) {
+            if (array.isEmpty()) {
                 return;
             }
+            INDArray dense = isDense(array) ? array : array.dup('c');
             try {
                 Channels.newChannel(output).write(elementBytes(dense));
             } catch (IOException e) {
@@ -96,7 +96,7 @@ public class ArrayKryoRegistrator extends Nd4jRegistrator {
 
         /** Whether the array's elements are its whole buffer, in row-major order. */
         private static boolean isDense(INDArray array) {
-            return !array.isView() && array.ordering() == 'c' && array.offset() == 0 && !array.isEmpty()
+            return !array.isView() && array.ordering() == 'c' && array.offset() == 0
                     && array.data().length() == array.length();
         }
 

@@ -63,12 +63,13 @@ class ArrayKryoRegistratorTest {
         INDArray parameters = Nd4j.createFromArray(values).reshape(1, values.length);
         NetBroadcastTuple tuple = new NetBroadcastTuple(null, null, parameters, parameters.mul(0.5));
 
-        NetBroadcastTuple back = roundTrip(kryo(ArrayKryoRegistrator.class.getName()), tuple);
+        SerializerInstance ours = kryo(ArrayKryoRegistrator.class.getName());
+        NetBroadcastTuple back = roundTrip(ours, tuple);
         assertEquals(parameters, back.getParameters());
         assertEquals(parameters.mul(0.5), back.getUpdaterState());
 
         var tag = ClassTag$.MODULE$.<NetBroadcastTuple>apply(NetBroadcastTuple.class);
-        long oursBytes = kryo(ArrayKryoRegistrator.class.getName()).serialize(tuple, tag).remaining();
+        long oursBytes = ours.serialize(tuple, tag).remaining();
         long nd4jBytes = kryo("org.nd4j.kryo.Nd4jRegistrator").serialize(tuple, tag).remaining();
         assertTrue(oursBytes <= nd4jBytes, oursBytes + " bytes against ND4J's " + nd4jBytes);
     }
