@@ -1,10 +1,15 @@
 package org.resnetspark.layers;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -21,6 +26,8 @@ public class ResidualAddVertex extends BaseGraphVertex {
     private final OneDnnAddRelu oneDnn;
     /** The training forward pass's output, whose signs the ReLU's backward pass needs. */
     private INDArray output;
+    /** Whether both inputs get the same gradient array; decided on the first backward pass. */
+    private Boolean sharesGradient;
 
     public ResidualAddVertex(ComputationGraph graph, String name, int vertexIndex, boolean relu, DataType dataType) {
         super(graph, name, vertexIndex, null, null, dataType);
@@ -80,9 +87,51 @@ public class ResidualAddVertex extends BaseGraphVertex {
             gradient = newArray(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon).assign(epsilon);
         }
         output = null;
-        // Separate arrays: DL4J may accumulate into either when a vertex has several consumers.
-        return new Pair<>(null, new INDArray[] {gradient,
-                newArray(workspaceMgr, ArrayType.ACTIVATION_GRAD, gradient).assign(gradient)});
+        INDArray shortcutGradient = sharesGradient() ? gradient
+                : newArray(workspaceMgr, ArrayType.ACTIVATION_GRAD, gradient).assign(gradient);
+        return new Pair<>(null, new INDArray[] {gradient, shortcutGradient});
+    }
+
+    /**
+     * Whether both inputs may get the same gradient array, which saves a copy (a pass over the
+     * block's output) per block and step. DL4J adds a vertex's further gradients into the first
+     * array it was given, in place; a shared array must not change before both inputs' vertices
+     * have read it. That holds when the branch's vertex feeds only this one and every other
+     * consumer of the shortcut's vertex lies on the branch: those run their backward pass after the
+     * branch's vertex has read the array. True of every residual block here.
+     */
+    private boolean sharesGradient() {
+        if (sharesGradient == null) {
+            GraphVertex[] vertices = graph.getVertices();
+            GraphVertex branch = vertices[getInputVertices()[0].getVertexIndex()];
+            GraphVertex shortcut = vertices[getInputVertices()[1].getVertexIndex()];
+            boolean safe = branch != shortcut && branch.getOutputVertices().length == 1;
+            for (VertexIndices consumer : shortcut.getOutputVertices()) {
+                int index = consumer.getVertexIndex();
+                safe &= index == getVertexIndex() || feeds(vertices, index, branch);
+            }
+            sharesGradient = safe;
+        }
+        return sharesGradient;
+    }
+
+    /** Whether vertex {@code index} is {@code vertex} or one of its ancestors (a walk up its inputs, each vertex once). */
+    private static boolean feeds(GraphVertex[] vertices, int index, GraphVertex vertex) {
+        boolean[] seen = new boolean[vertices.length];
+        Deque<GraphVertex> pending = new ArrayDeque<>(List.of(vertex));
+        while (!pending.isEmpty()) {
+            GraphVertex next = pending.pop();
+            if (next.getVertexIndex() == index) {
+                return true;
+            }
+            for (VertexIndices input : next.getInputVertices() == null ? new VertexIndices[0] : next.getInputVertices()) {
+                if (!seen[input.getVertexIndex()]) {
+                    seen[input.getVertexIndex()] = true;
+                    pending.push(vertices[input.getVertexIndex()]);
+                }
+            }
+        }
+        return false;
     }
 
     /** An uninitialised array shaped like another; on a cache line where oneDNN will read it. */
