@@ -11,8 +11,6 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
@@ -33,18 +31,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 class ResidualAddGradientTest {
 
     private static final int WIDTH = 6;
-    private static DataType defaultType;
-
-    @BeforeAll
-    static void useDoublePrecision() {
-        defaultType = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restorePrecision() {
-        Nd4j.setDefaultDataTypes(defaultType, defaultType);
-    }
 
     @ParameterizedTest(name = "second head off the branch: {0}")
     @ValueSource(booleans = {false, true})
