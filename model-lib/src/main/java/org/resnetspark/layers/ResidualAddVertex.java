@@ -1,8 +1,5 @@
 package org.resnetspark.layers;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -95,43 +92,29 @@ public class ResidualAddVertex extends BaseGraphVertex {
     /**
      * Whether both inputs may get the same gradient array, which saves a copy (a pass over the
      * block's output) per block and step. DL4J adds a vertex's further gradients into the first
-     * array it was given, in place; a shared array must not change before both inputs' vertices
-     * have read it. That holds when the branch's vertex feeds only this one and every other
-     * consumer of the shortcut's vertex lies on the branch: those run their backward pass after the
-     * branch's vertex has read the array. True of every residual block here.
+     * array it was given, in place, and runs the backward pass in reverse topological order; a
+     * shared array must not change before both inputs' vertices have read it. That holds when the
+     * branch's vertex feeds only this one and every other consumer of the shortcut's vertex comes
+     * before the branch's in that order (so after it going backward). True of every residual block here.
      */
     private boolean sharesGradient() {
         if (sharesGradient == null) {
             GraphVertex[] vertices = graph.getVertices();
             GraphVertex branch = vertices[getInputVertices()[0].getVertexIndex()];
             GraphVertex shortcut = vertices[getInputVertices()[1].getVertexIndex()];
+            int[] position = new int[vertices.length];
+            int[] order = graph.topologicalSortOrder();
+            for (int i = 0; i < order.length; i++) {
+                position[order[i]] = i;
+            }
             boolean safe = branch != shortcut && branch.getOutputVertices().length == 1;
             for (VertexIndices consumer : shortcut.getOutputVertices()) {
                 int index = consumer.getVertexIndex();
-                safe &= index == getVertexIndex() || feeds(vertices, index, branch);
+                safe &= index == getVertexIndex() || position[index] <= position[branch.getVertexIndex()];
             }
             sharesGradient = safe;
         }
         return sharesGradient;
-    }
-
-    /** Whether vertex {@code index} is {@code vertex} or one of its ancestors (a walk up its inputs, each vertex once). */
-    private static boolean feeds(GraphVertex[] vertices, int index, GraphVertex vertex) {
-        boolean[] seen = new boolean[vertices.length];
-        Deque<GraphVertex> pending = new ArrayDeque<>(List.of(vertex));
-        while (!pending.isEmpty()) {
-            GraphVertex next = pending.pop();
-            if (next.getVertexIndex() == index) {
-                return true;
-            }
-            for (VertexIndices input : next.getInputVertices() == null ? new VertexIndices[0] : next.getInputVertices()) {
-                if (!seen[input.getVertexIndex()]) {
-                    seen[input.getVertexIndex()] = true;
-                    pending.push(vertices[input.getVertexIndex()]);
-                }
-            }
-        }
-        return false;
     }
 
     /** An uninitialised array shaped like another; on a cache line where oneDNN will read it. */
