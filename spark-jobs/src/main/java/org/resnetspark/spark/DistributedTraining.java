@@ -108,6 +108,8 @@ public final class DistributedTraining {
             while (at.iteration < recipe.maxIterations()) {
                 sparkNet = trainEpoch(at, train, trainProbe, validation);
             }
+        } finally {
+            ReusingTrainingWorker.dropIdleNetworks();   // in local mode the workers' networks are this JVM's memory
         }
         if (sparkNet == null) {   // resumed from a run that had already finished
             sparkNet = new SparkComputationGraph(sc, at.net, averaging.trainingMaster(settings.seed()));
