@@ -1,6 +1,7 @@
 package org.resnetspark.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -81,6 +82,15 @@ class SubmitScriptsIT {
         assertTrue(local.output().contains("SPARK_CONF_DIR=" + CONF.resolve("local")), local.output());
         assertTrue(local.output().contains("--master local\\[\\*\\] "), local.output());
         assertTrue(local.output().contains("train-job.jar evaluate --model-path runs/x --dry-run\n"), local.output());
+        // Larger heap regions for training only (see common.sh), then the user's options; on YARN the
+        // bundled launcher's JVM is the driver and takes the configuration's driver options first.
+        assertFalse(local.output().contains("G1HeapRegionSize"), local.output());
+        var training = Scripts.run(Map.of("DRIVER_JAVA_OPTIONS", "-Xlog:gc"), Duration.ofMinutes(1),
+                "train.sh", "--print-command", "--model", "resnet8");
+        assertTrue(training.output().contains(" -XX:G1HeapRegionSize=16m -Xmx4g -Xlog:gc "), training.output());
+        var yarn = Scripts.run(Map.of("HADOOP_CONF_DIR", temp.toString()), Duration.ofMinutes(1),
+                "evaluate.sh", "--print-command", "--cluster", "yarn", "--model-path", "runs/x");
+        assertTrue(yarn.output().contains(" -Dorg.bytedeco.javacpp.maxbytes=3g "), yarn.output());
     }
 
     @Test
@@ -207,6 +217,11 @@ class SubmitScriptsIT {
         assertEquals("org.resnetspark.spark.NativeRuntimePlugin", conf.getProperty("spark.plugins"));
         assertEquals("PASSIVE", conf.getProperty("spark.executorEnv.OMP_WAIT_POLICY"));
         assertEquals(NativeRuntime.OPENMP_SPIN_COUNT, conf.getProperty("spark.executorEnv.GOMP_SPINCOUNT"));
+        // Regions that hold an averaging round's serialized parameters as ordinary objects (see the comment there).
+        if (!cluster.equals("local")) {   // executors only train
+            String options = conf.getProperty("spark.executor.extraJavaOptions");
+            assertTrue(options.contains("-XX:G1HeapRegionSize=16m"), cluster + ": " + options);
+        }
         String env = Files.readString(CONF.resolve(cluster).resolve("spark-env.sh"));
         assertTrue(env.contains("export OMP_WAIT_POLICY=PASSIVE"), env);
         assertTrue(env.contains("GOMP_SPINCOUNT:-" + NativeRuntime.OPENMP_SPIN_COUNT), env);
