@@ -32,12 +32,27 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class ReusingTrainingWorker extends ParameterAveragingTrainingWorker {
 
-    /** Networks whose round has ended, with the configuration they were built from. */
+    /** Networks whose round has ended, with the configuration they were built from and their device. */
     private static final Deque<Idle> IDLE = new ConcurrentLinkedDeque<>();
     /** Rounds in this JVM that started from a kept network (for tests). */
     private static final AtomicLong REUSED = new AtomicLong();
 
-    private record Idle(String configuration, ComputationGraph network) {
+    /**
+     * An idle network. The device matters on GPUs: a task thread is bound to the GPU Spark gave the
+     * task ({@link GpuBinding}), which can differ from round to round, and a network's arrays stay
+     * on the device it was built on. A class, not a record: a record's equals would compare the
+     * networks' parameters (ComputationGraph.equals), and the queue removes entries by equals.
+     */
+    private static final class Idle {
+        final String configuration;
+        final int device;
+        final ComputationGraph network;
+
+        Idle(String configuration, int device, ComputationGraph network) {
+            this.configuration = configuration;
+            this.device = device;
+            this.network = network;
+        }
     }
 
     private final Broadcast<NetBroadcastTuple> broadcast;
@@ -101,20 +116,30 @@ final class ReusingTrainingWorker extends ParameterAveragingTrainingWorker {
         IDLE.clear();
     }
 
-    /** An idle network of this configuration; networks of other configurations (a finished run's) are dropped. */
+    /**
+     * An idle network of this configuration on this thread's device. Networks of other
+     * configurations (a finished run's) are dropped; those on other devices stay for their tasks.
+     */
     private static ComputationGraph takeIdle(String configuration) {
-        for (Idle idle = IDLE.poll(); idle != null; idle = IDLE.poll()) {
-            if (idle.configuration().equals(configuration)) {
-                return idle.network();
+        int device = device();
+        for (Idle idle : IDLE) {
+            if (!idle.configuration.equals(configuration)) {
+                IDLE.remove(idle);
+            } else if (idle.device == device && IDLE.remove(idle)) {
+                return idle.network;
             }
         }
         return null;
     }
 
+    private static int device() {
+        return Nd4j.getAffinityManager().getDeviceForCurrentThread();
+    }
+
     private static synchronized void release(String configuration, ComputationGraph network) {
         // Once only, even if DL4J asks for a network's final result twice: two tasks must never share it.
-        if (IDLE.stream().noneMatch(idle -> idle.network() == network)) {
-            IDLE.add(new Idle(configuration, network));
+        if (IDLE.stream().noneMatch(idle -> idle.network == network)) {
+            IDLE.add(new Idle(configuration, device(), network));
         }
     }
 }
