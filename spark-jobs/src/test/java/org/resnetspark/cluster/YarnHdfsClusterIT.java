@@ -131,7 +131,7 @@ class YarnHdfsClusterIT {
 
     @Test
     @Order(1)
-    void trainsInClientModeFromHdfsIntoHdfsWithAnExecutorOnEachNode() throws Exception {
+    void trainsInClientModeFromHdfsIntoHdfsOnTwoExecutors() throws Exception {
         Path local = temp.resolve("cifar");
         var generated = Scripts.run(Map.of(), Duration.ofMinutes(2), "run.sh", "generate-data", "--dataset", "cifar10",
                 "--train", "256", "--test", "64", "--out", local.toString());
@@ -147,14 +147,15 @@ class YarnHdfsClusterIT {
         JsonNode run = runJson(out);
         assertEquals("yarn", run.path("cluster").path("master").asText(), run.toString());
 
-        // One executor per NodeManager, each having logged the native runtime it runs.
+        // Two executors, each having logged the native runtime it runs. Which NodeManagers they run
+        // on is YARN's choice: a 5 GB node holds two of them, and one CI run had both on nm-1.
         List<String> nodes = new ArrayList<>();
         for (Path log : containerStderrs()) {
             if (Files.readString(log).contains("NativeRuntime: Native runtime: backend=CPU")) {
                 nodes.add(log.toString().replaceAll(".*logDir-(nm-\\d+).*", "$1"));
             }
         }
-        assertEquals(List.of("nm-0", "nm-1"), nodes.stream().sorted().distinct().toList(), nodes + containerLogs());
+        assertEquals(2, nodes.size(), nodes + containerLogs());
     }
 
     @Test
