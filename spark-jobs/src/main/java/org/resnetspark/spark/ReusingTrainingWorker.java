@@ -22,9 +22,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * network's first step also sets up what a network sets up once (gradient views, the updater, its
  * layers' oneDNN primitives and buffers). In {@code local[2]} on ResNet-20-B, averaging after every
  * step (the paper's synchronous SGD), that cost 12-17 ms to build and 50-65 ms more in the step,
- * a sixth of a round; with a kept network epoch 2 ran at 290-309 instead of 237-270 images/s. This worker takes a network that an earlier round left in this
- * JVM, if one of the same configuration is idle, and copies the round's parameters and updater
- * state into it; {@link CountingTrainingMaster}'s hook then sets its counts as for a new one.
+ * a sixth of a round; with a kept network epoch 2 ran at 290-309 instead of 237-270 images/s.
+ * This worker takes a network that an earlier round left in this JVM, if one of the same
+ * configuration is idle on the same device, and copies the round's parameters and updater state
+ * into it; {@link CountingTrainingMaster}'s hook then sets its counts as for a new one.
  * Results carry copies of the parameters, because the network goes back for the next round.
  *
  * <p>With DL4J's training statistics or listeners on, it is DL4J's worker: both are set up
