@@ -1,6 +1,7 @@
 package org.resnetspark.layers;
 
 import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.dnnl_version_t;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.stream;
@@ -55,9 +56,10 @@ final class OneDnn {
         try {
             Loader.load(org.bytedeco.dnnl.global.dnnl.class);
             engine cpu = new engine(engine.kind.cpu, 0);
+            // The library's own version: the DNNL_VERSION_* constants are the compile-time one.
+            dnnl_version_t version = org.bytedeco.dnnl.global.dnnl.dnnl_version();
             log.info("Layers on oneDNN {}.{}.{} directly with {} kernels, activations in blocks of {} channels "
-                    + "(RESNET_ONEDNN=off for DL4J's)", org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_MAJOR,
-                    org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_MINOR, org.bytedeco.dnnl.global.dnnl.DNNL_VERSION_PATCH,
+                    + "(RESNET_ONEDNN=off for DL4J's)", version.major(), version.minor(), version.patch(),
                     runsAvx512() ? "AVX-512" : "AVX2 or older", blockOfTheKernels());
             return cpu;
         } catch (Throwable e) {
