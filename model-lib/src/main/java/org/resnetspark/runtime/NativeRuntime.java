@@ -33,9 +33,6 @@ import org.slf4j.LoggerFactory;
  *       2.5-5% of the training thread's time (AMD EPYC Zen 5, BENCHMARKS.md). Memory stays bounded by the heap,
  *       JavaCPP's {@code maxbytes} and the machine; cluster-conf sets the guard on executors,
  *       where a container's limit is better met by a GC than by a kill.</li>
- *   <li>The JIT compiler threads at nice 19 ({@link CompilerThreads}; {@code RESNET_JIT_NICE=off}
- *       keeps them as they are): early in a run the C2 compiler otherwise takes a core's quarter
- *       from the training threads.</li>
  *   <li>CPU, once ND4J is loaded ({@link #start()}): one OpenBLAS thread. Only small products
  *       (the classifier, per-channel sums) use BLAS; with two BLAS threads the caller waits for
  *       the other by spinning in {@code sched_yield}, which took 13% of a step.</li>
@@ -63,8 +60,6 @@ public final class NativeRuntime {
 
     /** oneDNN's cap on the instruction set its kernels use, read when it loads. */
     public static final String ISA_CAP = "DNNL_MAX_CPU_ISA";
-    /** Environment variable: "off" keeps the JIT compiler threads at the JVM's priority (see CompilerThreads). */
-    public static final String JIT_NICE = "RESNET_JIT_NICE";
 
     private static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
     private static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
@@ -137,7 +132,6 @@ public final class NativeRuntime {
                 + " blas-threads=" + environment.getOrDefault("blas.threads", "?")
                 + " malloc=" + (JEMALLOC ? "jemalloc" : "glibc")
                 + " memory-guard=" + memoryGuard(org.bytedeco.javacpp.Pointer.maxPhysicalBytes())
-                + " jit-nice=" + CompilerThreads.niceness()
                 + " OMP_WAIT_POLICY=" + System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset")
                 + " GOMP_SPINCOUNT=" + System.getenv().getOrDefault("GOMP_SPINCOUNT", "unset")
                 + (System.getenv(ISA_CAP) != null ? " " + ISA_CAP + "=" + System.getenv(ISA_CAP) : "");
@@ -153,9 +147,6 @@ public final class NativeRuntime {
         configure();
         if (org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU()) {
             org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(1);
-        }
-        if (!"off".equalsIgnoreCase(System.getenv(JIT_NICE))) {
-            CompilerThreads.lowerPriority();
         }
         String description = describe();
         log.info("Native runtime: {}", description);

@@ -1,7 +1,6 @@
 package org.resnetspark.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.bytedeco.javacpp.Loader;
@@ -21,23 +20,8 @@ class NativeRuntimeTest {
         assertTrue(description.contains("OMP_WAIT_POLICY=PASSIVE"), description);
         // The test JVMs set JavaCPP's memory guard (pom.xml, 10G): a value the user gives is kept.
         assertTrue(description.contains("memory-guard=10240MB"), description);
-        assertTrue(description.contains("jit-nice=" + CompilerThreads.NICE + " "), description);
         boolean loadedFromChosenBuild = Loader.getLoadedLibraries().values().stream()
                 .anyMatch(path -> path.contains("libjnind4jcpu") && path.contains("linux-x86_64" + build + "/"));
         assertTrue(loadedFromChosenBuild, "libjnind4jcpu loaded from: " + Loader.getLoadedLibraries());
-    }
-
-    @Test
-    void startPutsEveryCompilerThreadAtTheLowestPriority() throws Exception {
-        NativeRuntime.start();
-        var compilers = CompilerThreads.find();
-        assertFalse(compilers.isEmpty(), "no C1/C2 compiler threads found in /proc/self/task");
-        for (int tid : compilers) {
-            assertEquals(CompilerThreads.NICE, CompilerThreads.niceOf(tid), "compiler thread " + tid);
-        }
-        // The training threads keep theirs: only the compiler is put behind them.
-        int self = Integer.parseInt(java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self"))
-                .getFileName().toString());
-        assertEquals(0, CompilerThreads.niceOf(self));
     }
 }
