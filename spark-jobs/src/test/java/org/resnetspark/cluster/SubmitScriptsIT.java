@@ -218,7 +218,7 @@ class SubmitScriptsIT {
         assertEquals("PASSIVE", conf.getProperty("spark.executorEnv.OMP_WAIT_POLICY"));
         assertEquals(NativeRuntime.OPENMP_SPIN_COUNT, conf.getProperty("spark.executorEnv.GOMP_SPINCOUNT"));
         // Regions that hold an averaging round's serialized parameters as ordinary objects (see the comment there).
-        if (!cluster.equals("local")) {   // executors only train
+        if (!cluster.equals("local")) {   // local mode has no executor JVMs: the launcher gives the driver its own
             String options = conf.getProperty("spark.executor.extraJavaOptions");
             assertTrue(options.contains("-XX:G1HeapRegionSize=16m"), cluster + ": " + options);
         }
