@@ -3,19 +3,28 @@ package org.resnetspark.runtime;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 import javax.management.JMException;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps HotSpot's optimising compiler (C2) off DL4J's backward-pass loop,
- * {@code ComputationGraph.calcBackpropGradients}, which C1 then compiles alone. The method runs once
- * a training step and spends its time in the layers it calls: its own code, even interpreted, is
- * 0.2% of a ResNet-20-B step. Yet C2 compiles it four times in a run's first minute (three
- * on-stack replacements of its loops and a normal compile, 100-117 KB of machine code, 0.8-0.9 s
- * each), on a core the training needs: ResNet-56-B's benchmark (60 + 30 steps) trained at 154-162
- * images/s with it and 169-172 without (2-core AMD EPYC Zen 3, BENCHMARKS.md).
+ * Keeps HotSpot's optimising compiler (C2) off code that runs a handful of times per training step
+ * or averaging round, yet took C2 seconds to compile in a run's first minute, on a core the
+ * training needs (2-core AMD EPYC Zen 3, JFR's {@code jdk.Compilation} events; BENCHMARKS.md). C1
+ * still compiles it, and its own running time stays below 0.3% of a step.
+ * <ul>
+ *   <li>DL4J's backward-pass loop, {@code ComputationGraph.calcBackpropGradients}: once a step, its
+ *       time is in the layers it calls. C2 compiled it four times (three on-stack replacements of
+ *       its loops and a normal compile, 100-117 KB of machine code, 0.8-0.9 s each). Without:
+ *       ResNet-56-B's benchmark (60 + 30 steps) 154-162 -> 169-172 images/s.</li>
+ *   <li>Java serialisation and Spark's iterator wrapper, {@code NextIterator}: Spark (de)serialises
+ *       each task with Java's streams, twice a round, and C2 compiled them (and the whole chain of
+ *       iterators under {@code NextIterator.hasNext}) in {@code local[2]}'s second epoch: 2 s of
+ *       its 12. Without: ResNet-20-B epoch 2 415-420 -> 442-446 images/s.</li>
+ * </ul>
  *
  * <p>Added at run time as {@code jcmd PID Compiler.directives_add} would, so every JVM that calls
  * {@link NativeRuntime#configure()} gets it (executors and a bare spark-submit included) without a
@@ -25,8 +34,15 @@ final class JitDirectives {
 
     private static final Logger log = LoggerFactory.getLogger(JitDirectives.class);
 
-    static final String BACKPROP_LOOP = "org/deeplearning4j/nn/graph/ComputationGraph.calcBackpropGradients";
-    private static final String DIRECTIVES = "[{ match: \"" + BACKPROP_LOOP + "\", c2: { Exclude: true } }]";
+    /** Method patterns (HotSpot's syntax) that only C1 compiles. */
+    static final List<String> C1_ONLY = List.of(
+            "org/deeplearning4j/nn/graph/ComputationGraph.calcBackpropGradients",
+            "java/io/ObjectInputStream.*",
+            "java/io/ObjectOutputStream.*",
+            "org/apache/spark/util/NextIterator.*");
+
+    private static final String DIRECTIVES = "[{ match: [" + C1_ONLY.stream().map(m -> '"' + m + '"')
+            .collect(Collectors.joining(", ")) + "], c2: { Exclude: true } }]";
 
     private static boolean added;
 
