@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Keeps HotSpot's optimising compiler (C2) off code that runs a handful of times per training step
  * or averaging round, yet took C2 seconds to compile in a run's first minute, on a core the
  * training needs (2-core AMD EPYC Zen 3, JFR's {@code jdk.Compilation} events; BENCHMARKS.md). C1
- * still compiles it, and its own running time stays below 0.3% of a step.
+ * still compiles it, and a warmed-up run is as fast as before.
  * <ul>
  *   <li>DL4J's backward-pass loop, {@code ComputationGraph.calcBackpropGradients}: once a step, its
  *       time is in the layers it calls. C2 compiled it four times (three on-stack replacements of
@@ -34,7 +34,10 @@ final class JitDirectives {
 
     private static final Logger log = LoggerFactory.getLogger(JitDirectives.class);
 
-    /** Method patterns (HotSpot's syntax) that only C1 compiles. */
+    /**
+     * Method patterns (HotSpot's syntax) that only C1 compiles. One that names a class the JVM never
+     * loads (Spark's, in a JVM without Spark) matches nothing.
+     */
     static final List<String> C1_ONLY = List.of(
             "org/deeplearning4j/nn/graph/ComputationGraph.calcBackpropGradients",
             "java/io/ObjectInputStream.*",

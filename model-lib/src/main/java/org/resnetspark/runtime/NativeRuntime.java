@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *       2.5-5% of the training thread's time (AMD EPYC Zen 5, BENCHMARKS.md). Memory stays bounded by the heap,
  *       JavaCPP's {@code maxbytes} and the machine; cluster-conf sets the guard on executors,
  *       where a container's limit is better met by a GC than by a kill.</li>
- *   <li>Keeps the JIT's C2 compiler off DL4J's backward-pass loop ({@link JitDirectives}): compiling
- *       it took a core for 3 s of a run's first minute, for code that is 0.2% of a step.</li>
+ *   <li>Leaves code that runs a few times a step or averaging round to the JIT's C1 compiler
+ *       ({@link JitDirectives}): C2 spent seconds of a core on it in a run's first minute.</li>
  *   <li>CPU, once ND4J is loaded ({@link #start()}): one OpenBLAS thread. Only small products
  *       (the classifier, per-channel sums) use BLAS; with two BLAS threads the caller waits for
  *       the other by spinning in {@code sched_yield}, which took 13% of a step.</li>
