@@ -1,5 +1,6 @@
 package org.resnetspark.runtime;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ final class JitDirectives {
             } finally {
                 Files.deleteIfExists(file);
             }
-        } catch (JMException | java.io.IOException | RuntimeException e) {
+        } catch (JMException | IOException | RuntimeException e) {
             log.info("JIT compiler directives not added ({}): the first minute of training runs slower", e.toString());
         }
     }
