@@ -53,6 +53,16 @@ final class JitDirectives {
     private JitDirectives() {
     }
 
+    /**
+     * {@link #add()} on a daemon thread: starting the platform MBean server takes 130-140 ms, which
+     * start-up need not wait for, as C2 reaches these methods only seconds into a run.
+     */
+    static void addInBackground() {
+        Thread adding = new Thread(JitDirectives::add, "jit-directives");
+        adding.setDaemon(true);
+        adding.start();
+    }
+
     /** Adds the directives to this JVM's compiler, once. */
     static synchronized void add() {
         if (added) {

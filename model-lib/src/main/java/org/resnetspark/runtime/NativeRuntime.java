@@ -80,7 +80,7 @@ public final class NativeRuntime {
             return;
         }
         setIfAbsent(HELPERS_DISABLE, "false");
-        JitDirectives.add();
+        JitDirectives.addInBackground();
         // JavaCPP also reads the property spelt maxPhysicalBytes; either one set by the user is kept.
         if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
             setIfAbsent(MAX_PHYSICAL_BYTES, "0");
