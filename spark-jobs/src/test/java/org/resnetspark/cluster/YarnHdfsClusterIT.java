@@ -251,10 +251,21 @@ class YarnHdfsClusterIT {
         }
     }
 
+    /**
+     * The containers' stderr files, from the NodeManagers' log folders only: YARN deletes a finished
+     * application's local folders (beside them) while a walk of the whole tree may be inside them.
+     */
     static List<Path> containerStderrs() throws IOException {
-        try (Stream<Path> files = Files.walk(temp.resolve("yarn"))) {
-            return files.filter(p -> p.getFileName().toString().equals("stderr")).toList();
+        List<Path> stderrs = new ArrayList<>();
+        try (Stream<Path> logDirs = Files.find(temp.resolve("yarn"), 3,
+                (dir, attributes) -> attributes.isDirectory() && dir.getFileName().toString().contains("-logDir-nm-"))) {
+            for (Path logDir : logDirs.toList()) {
+                try (Stream<Path> files = Files.walk(logDir)) {
+                    files.filter(p -> p.getFileName().toString().equals("stderr")).forEach(stderrs::add);
+                }
+            }
         }
+        return stderrs;
     }
 
     /** The containers' own logs (the NodeManagers keep them locally), for failure messages. */
